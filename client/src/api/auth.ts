@@ -1,0 +1,10 @@
+import type { SignInInput } from '../../../shared/schemas/auth';
+import { trpc } from './client';
+
+export const fetchMe = () => trpc.auth.me.query();
+export const signIn = (input: SignInInput) => trpc.auth.signIn.mutate(input);
+export const signOut = () => trpc.auth.signOut.mutate();
+export const saveLocale = (locale: 'fr' | 'en') => trpc.auth.setLocale.mutate({ locale });
+
+export type Me = NonNullable<Awaited<ReturnType<typeof fetchMe>>>;
+export type Membership = Me['memberships'][number];

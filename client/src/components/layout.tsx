@@ -1,0 +1,90 @@
+import { A, useNavigate, type RouteSectionProps } from '@solidjs/router';
+import { For, Show } from 'solid-js';
+import { saveLocale } from '../api/auth';
+import { locale, setLocale, t } from '../i18n';
+import { currentMembership, me, selectOrganisation, signOut } from '../session';
+import { LiveIndicator } from './live-indicator';
+
+export function Layout(props: RouteSectionProps) {
+  const navigate = useNavigate();
+  const isOperator = () => me()?.memberships.some((m) => m.organisationKind === 'operator') ?? false;
+
+  const switchLanguage = () => {
+    const next = locale() === 'fr' ? 'en' : 'fr';
+    setLocale(next);
+    if (me()) void saveLocale(next);
+  };
+
+  const onSignOut = async () => {
+    await signOut();
+    navigate('/connexion');
+  };
+
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="site-header">
+        <div class="brand">
+          <A href="/" class="brand-name">
+            {t('app.name')}
+          </A>
+          <span class="brand-tagline">{t('app.tagline')}</span>
+        </div>
+        <div class="header-tools">
+          <LiveIndicator />
+          <button type="button" class="link-button" onClick={switchLanguage} lang={locale() === 'fr' ? 'en' : 'fr'}>
+            {t('nav.switchTo')}
+          </button>
+        </div>
+      </header>
+      <Show when={me()}>
+        {(user) => (
+          <nav class="main-nav" aria-label={t('nav.main')}>
+            <ul>
+              <li>
+                <A href="/" end>
+                  {t('nav.home')}
+                </A>
+              </li>
+              <Show when={isOperator()}>
+                <li>
+                  <A href="/national">{t('nav.national')}</A>
+                </li>
+              </Show>
+            </ul>
+            <div class="nav-user">
+              <Show
+                when={user().memberships.length > 1}
+                fallback={<span>{currentMembership()?.organisationName}</span>}
+              >
+                <label for="org-switcher">{t('nav.organisation')}</label>
+                <select
+                  id="org-switcher"
+                  value={currentMembership()?.organisationId}
+                  onChange={(e) => {
+                    const id = Number(e.currentTarget.value);
+                    selectOrganisation(id);
+                    navigate(`/espace/${id}`);
+                  }}
+                >
+                  <For each={user().memberships}>
+                    {(m) => <option value={m.organisationId}>{m.organisationName}</option>}
+                  </For>
+                </select>
+              </Show>
+              <span class="user-name">{user().name}</span>
+              <button type="button" class="button secondary" onClick={onSignOut}>
+                {t('nav.signOut')}
+              </button>
+            </div>
+          </nav>
+        )}
+      </Show>
+      <main id="main" tabindex="-1">
+        {props.children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+import { createSignal } from 'solid-js';
+import { formatMoney } from '../../../shared/money';
+import { en } from './en';
+import { fr, type MessageKey } from './fr';
+
+export type Locale = 'fr' | 'en';
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { fr, en };
+const STORAGE_KEY = 'aptic.locale';
+
+const initial: Locale = localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'fr';
+const [locale, setLocaleSignal] = createSignal<Locale>(initial);
+document.documentElement.lang = initial;
+
+export { locale };
+
+export function setLocale(next: Locale): void {
+  localStorage.setItem(STORAGE_KEY, next);
+  document.documentElement.lang = next;
+  setLocaleSignal(next);
+}
+
+/** Translates a key, reactive to the locale: `t('place.qualifiedOn', { date })`. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const template = dictionaries[locale()][key];
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+const intlLocale = () => (locale() === 'fr' ? 'fr-FR' : 'en-GB');
+
+/** Money through the one shared formatter, in the interface's locale. */
+export const money = (cents: number, whole = true) => formatMoney(cents, { locale: intlLocale(), whole });
+
+export const formatDate = (iso: string) => new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'long' }).format(new Date(iso));
+
+export const formatNumber = (n: number) => new Intl.NumberFormat(intlLocale()).format(n);

@@ -1,0 +1,107 @@
+import { useNavigate } from '@solidjs/router';
+import { createSignal, For, Show } from 'solid-js';
+import { errorCode, fieldErrorsOf, type FieldErrors } from '../api/client';
+import { t } from '../i18n';
+import { demoLogins, selectOrganisation, signIn } from '../session';
+
+export function SignInPage() {
+  const navigate = useNavigate();
+  const [email, setEmail] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [pending, setPending] = createSignal(false);
+  const [error, setError] = createSignal<string>();
+  const [fieldErrors, setFieldErrors] = createSignal<FieldErrors>({});
+  let errorBox: HTMLDivElement | undefined;
+
+  const onSubmit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setPending(true);
+    setError(undefined);
+    setFieldErrors({});
+    try {
+      const user = await signIn(email(), password());
+      const first = user.memberships[0];
+      if (first) selectOrganisation(first.organisationId);
+      navigate(first ? `/espace/${first.organisationId}` : '/', { replace: true });
+    } catch (e) {
+      const code = errorCode(e);
+      setFieldErrors(fieldErrorsOf(e));
+      // Rate limiting and validation carry their own French message; a refusal gets ours.
+      setError(code === 'UNAUTHORIZED' ? t('signIn.failed') : e instanceof Error ? e.message : String(e));
+      queueMicrotask(() => errorBox?.focus());
+    } finally {
+      setPending(false);
+    }
+  };
+
+  const fieldError = (name: string) => fieldErrors()[name]?.join(' ');
+
+  return (
+    <section class="card narrow" aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title">{t('signIn.title')}</h1>
+      <p>{t('signIn.intro')}</p>
+      <Show when={error()}>
+        <div class="alert error" role="alert" tabindex="-1" ref={(el) => (errorBox = el)} data-testid="sign-in-error">
+          {error()}
+        </div>
+      </Show>
+      <form onSubmit={onSubmit} novalidate>
+        <div class="field">
+          <label for="email">{t('signIn.email')}</label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="username"
+            required
+            value={email()}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+            aria-invalid={!!fieldError('email')}
+            aria-describedby={fieldError('email') ? 'email-error' : undefined}
+          />
+          <Show when={fieldError('email')}>
+            <p id="email-error" class="field-error">
+              {fieldError('email')}
+            </p>
+          </Show>
+        </div>
+        <div class="field">
+          <label for="password">{t('signIn.password')}</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            value={password()}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+            aria-invalid={!!fieldError('password')}
+            aria-describedby={fieldError('password') ? 'password-error' : undefined}
+          />
+          <Show when={fieldError('password')}>
+            <p id="password-error" class="field-error">
+              {fieldError('password')}
+            </p>
+          </Show>
+        </div>
+        <button type="submit" class="button" disabled={pending()}>
+          {pending() ? t('signIn.submitting') : t('signIn.submit')}
+        </button>
+      </form>
+      <Show when={demoLogins().length > 0}>
+      <aside class="demo-logins">
+        <p>{t('signIn.demo')}</p>
+        <ul>
+          <For each={demoLogins()}>
+            {(login) => (
+              <li>
+                <strong>{login.role}</strong> — <code>{login.email}</code>
+              </li>
+            )}
+          </For>
+        </ul>
+      </aside>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import { createResource, createSignal } from 'solid-js';
+import { DEFAULT_RATIO } from '../../shared/ratio';
+import { fetchMe, signIn as apiSignIn, signOut as apiSignOut, type Me } from './api/auth';
+import { fetchConfig } from './api/organisations';
+import { reconnectRealtime } from './realtime';
+
+/** Who is signed in and which of their organisations they are acting for. */
+const [me, { mutate: setMe, refetch: refetchMe }] = createResource(fetchMe);
+const [config] = createResource(fetchConfig);
+
+const ORG_KEY = 'aptic.organisation';
+const [selectedOrgId, setSelectedOrgId] = createSignal<number | undefined>(Number(localStorage.getItem(ORG_KEY)) || undefined);
+
+export { me, refetchMe };
+
+/** The ratio in force, from the server (falls back to the defaults while loading). */
+export const ratio = () => config()?.ratio ?? DEFAULT_RATIO;
+
+/** Demo accounts, listed on the sign-in page only when the server runs the demo. */
+export const demoLogins = () => config()?.demoLogins ?? [];
+
+export function currentMembership(user: Me | null | undefined = me()) {
+  if (!user) return undefined;
+  return user.memberships.find((m) => m.organisationId === selectedOrgId()) ?? user.memberships[0];
+}
+
+export function selectOrganisation(organisationId: number) {
+  localStorage.setItem(ORG_KEY, String(organisationId));
+  setSelectedOrgId(organisationId);
+}
+
+export async function signIn(email: string, password: string): Promise<Me> {
+  const user = await apiSignIn({ email, password });
+  setMe(user);
+  reconnectRealtime(); // the socket handshake must carry the new session cookie
+  return user;
+}
+
+export async function signOut() {
+  await apiSignOut();
+  setMe(null);
+  localStorage.removeItem(ORG_KEY);
+  reconnectRealtime();
+}

@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { ServiceName } from '../../shared/domain/services';
+import { createdAt, id } from './columns';
+import { awards } from './bids';
+import { serviceOrders } from './orders';
+import { places } from './places';
+import { users } from './users';
+
+/** A delivery (prestation): services delivered by a place under an award. */
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: id(),
+    /** Supplied by the client: replaying the same request never records it twice. */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    awardId: integer('award_id')
+      .notNull()
+      .references(() => awards.id),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => serviceOrders.id),
+    placeId: integer('place_id')
+      .notNull()
+      .references(() => places.id),
+    quantity: integer('quantity').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    service: text('service').$type<ServiceName>().notNull(),
+    deliveredOn: text('delivered_on').notNull(),
+    /** Pseudonymous beneficiary reference chosen by the place: never a name. */
+    beneficiaryRef: text('beneficiary_ref').notNull(),
+    recordedByUserId: integer('recorded_by_user_id').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('deliveries_place_date_idx').on(t.placeId, t.deliveredOn),
+    index('deliveries_award_idx').on(t.awardId),
+    index('deliveries_order_idx').on(t.orderId),
+    check('deliveries_quantity_check', sql`${t.quantity} > 0`),
+    check('deliveries_amount_check', sql`${t.amountCents} >= 0`),
+  ],
+);

@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { places } from './places';
+
+/**
+ * Place-year figures, maintained in the same transaction as each award and delivery.
+ * Dashboards read these rows and never aggregate deliveries on request (DESIGN §2, §6).
+ */
+export const placeYearFigures = sqliteTable(
+  'place_year_figures',
+  {
+    placeId: integer('place_id')
+      .notNull()
+      .references(() => places.id),
+    year: integer('year').notNull(),
+    servicesDelivered: integer('services_delivered').notNull().default(0),
+    revenueDeliveredCents: integer('revenue_delivered_cents').notNull().default(0),
+    revenueCommittedCents: integer('revenue_committed_cents').notNull().default(0),
+    beneficiaries: integer('beneficiaries').notNull().default(0),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.placeId, t.year] }),
+    index('place_year_figures_year_idx').on(t.year),
+    check('place_year_figures_services_check', sql`${t.servicesDelivered} >= 0`),
+    check('place_year_figures_delivered_check', sql`${t.revenueDeliveredCents} >= 0`),
+    check('place_year_figures_committed_check', sql`${t.revenueCommittedCents} >= 0`),
+    check('place_year_figures_beneficiaries_check', sql`${t.beneficiaries} >= 0`),
+  ],
+);
+
+/** Distinct beneficiary references per place and year, so the count above is kept exactly. */
+export const placeYearBeneficiaries = sqliteTable(
+  'place_year_beneficiaries',
+  {
+    placeId: integer('place_id')
+      .notNull()
+      .references(() => places.id),
+    year: integer('year').notNull(),
+    beneficiaryRef: text('beneficiary_ref').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.placeId, t.year, t.beneficiaryRef] })],
+);

@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { LEDGER_ACCOUNT_KINDS, LEDGER_TRANSACTION_KINDS } from '../../shared/domain/enums';
+import { createdAt, id } from './columns';
+import { deliveries } from './deliveries';
+import { organisations } from './organisations';
+import { serviceOrders } from './orders';
+import { places } from './places';
+
+/**
+ * Double-entry ledger in integer cents, append-only. An account belongs to exactly one owner
+ * (an organisation, an order's ring-fence or a place), named by its kind.
+ */
+export const ledgerAccounts = sqliteTable(
+  'ledger_accounts',
+  {
+    id: id(),
+    kind: text('kind', { enum: LEDGER_ACCOUNT_KINDS }).notNull(),
+    /** `kind:ownerId` (e.g. `place:12`): one account per owner, unique without relying on NULLs. */
+    key: text('key').notNull().unique(),
+    organisationId: integer('organisation_id').references(() => organisations.id),
+    orderId: integer('order_id').references(() => serviceOrders.id),
+    placeId: integer('place_id').references(() => places.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check(
+      'ledger_accounts_one_owner_check',
+      sql`(${t.organisationId} is not null) + (${t.orderId} is not null) + (${t.placeId} is not null) = 1`,
+    ),
+  ],
+);
+
+export const ledgerTransactions = sqliteTable(
+  'ledger_transactions',
+  {
+    id: id(),
+    kind: text('kind', { enum: LEDGER_TRANSACTION_KINDS }).notNull(),
+    orderId: integer('order_id').references(() => serviceOrders.id),
+    deliveryId: integer('delivery_id').references(() => deliveries.id),
+    /** Guards retries of money movements that have no delivery of their own (payments, payouts). */
+    idempotencyKey: text('idempotency_key').unique(),
+    memo: text('memo').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [index('ledger_transactions_order_idx').on(t.orderId), index('ledger_transactions_delivery_idx').on(t.deliveryId)],
+);
+
+/** One leg of a transaction: positive = debit of the account, negative = credit. Σ per transaction = 0. */
+export const ledgerEntries = sqliteTable(
+  'ledger_entries',
+  {
+    id: id(),
+    transactionId: integer('transaction_id')
+      .notNull()
+      .references(() => ledgerTransactions.id),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => ledgerAccounts.id),
+    amountCents: integer('amount_cents').notNull(),
+  },
+  (t) => [
+    index('ledger_entries_transaction_idx').on(t.transactionId),
+    index('ledger_entries_account_idx').on(t.accountId, t.amountCents),
+    check('ledger_entries_nonzero_check', sql`${t.amountCents} <> 0`),
+  ],
+);

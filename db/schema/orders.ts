@@ -1,0 +1,62 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { ORDER_STATUSES } from '../../shared/domain/enums';
+import type { ServiceName } from '../../shared/domain/services';
+import { createdAt, id } from './columns';
+import { organisations } from './organisations';
+import { fundingRounds } from './rounds';
+
+/** A service order (commande) posted by a funder. */
+export const serviceOrders = sqliteTable(
+  'service_orders',
+  {
+    id: id(),
+    funderOrganisationId: integer('funder_organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    roundId: integer('round_id').references(() => fundingRounds.id),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    services: text('services', { mode: 'json' }).$type<ServiceName[]>().notNull(),
+    departementCodes: text('departement_codes', { mode: 'json' }).$type<string[]>().notNull(),
+    communeCodes: text('commune_codes', { mode: 'json' }).$type<string[]>().notNull(),
+    quantity: integer('quantity').notNull(),
+    unitPriceCents: integer('unit_price_cents').notNull().default(1000),
+    targetPeople: integer('target_people').notNull().default(0),
+    bidDeadline: text('bid_deadline').notNull(),
+    deliveryStartsOn: text('delivery_starts_on').notNull(),
+    deliveryEndsOn: text('delivery_ends_on').notNull(),
+    status: text('status', { enum: ORDER_STATUSES }).notNull().default('draft'),
+    publishedAt: text('published_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('service_orders_funder_idx').on(t.funderOrganisationId),
+    index('service_orders_round_idx').on(t.roundId),
+    index('service_orders_status_idx').on(t.status),
+    check('service_orders_quantity_check', sql`${t.quantity} > 0`),
+    check('service_orders_price_check', sql`${t.unitPriceCents} >= 0`),
+    check('service_orders_people_check', sql`${t.targetPeople} >= 0`),
+    check('service_orders_window_check', sql`${t.deliveryStartsOn} <= ${t.deliveryEndsOn}`),
+  ],
+);
+
+/** Co-funding: each funder's committed share of one order. */
+export const orderFundings = sqliteTable(
+  'order_fundings',
+  {
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => serviceOrders.id),
+    funderOrganisationId: integer('funder_organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    committedCents: integer('committed_cents').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.funderOrganisationId] }),
+    index('order_fundings_funder_idx').on(t.funderOrganisationId),
+    check('order_fundings_amount_check', sql`${t.committedCents} >= 0`),
+  ],
+);

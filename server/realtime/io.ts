@@ -1,0 +1,62 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { RoomName, type ClientToServerEvents, type JoinResult, type ServerToClientEvents } from '../../shared/events';
+import { readSessionToken } from '../auth/cookie';
+import { isAllowedOrigin } from '../auth/origin';
+import type { AppDeps } from '../context';
+import { resolveSession, type SessionUser } from '../services/auth';
+import { canJoinRoom } from './rooms';
+
+interface SocketData {
+  user: SessionUser | undefined;
+}
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * socket.io on the same HTTP server as Hono. The handshake reads the session cookie; a socket
+ * without one is still accepted but may only join the public, aggregate-only rooms.
+ */
+export function attachRealtime(httpServer: HttpServer, deps: AppDeps): RealtimeServer {
+  const io: RealtimeServer = new Server(httpServer, {
+    serveClient: false,
+    // Cross-site WebSocket hijacking defence: the same Origin rule as tRPC mutations.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      const secure = deps.config.TRUST_PROXY && req.headers['x-forwarded-proto'] === 'https';
+      const ok = !origin || isAllowedOrigin(origin, { host: req.headers.host, protocol: secure ? 'https:' : 'http:' }, deps.config.ALLOWED_ORIGINS);
+      callback(ok ? null : 'origin not allowed', ok);
+    },
+  });
+
+  io.use((socket, next) => {
+    const token = readSessionToken(socket.handshake.headers.cookie);
+    socket.data.user = resolveSession(deps.db, token);
+    next();
+  });
+
+  io.on('connection', (socket) => {
+    socket.on('join', (room, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = RoomName.safeParse(room);
+      let result: JoinResult;
+      if (!parsed.success) result = { ok: false, room: String(room).slice(0, 40), error: 'invalid_room' };
+      else if (!canJoinRoom(deps.db, socket.data.user, parsed.data)) result = { ok: false, room: parsed.data, error: 'forbidden' };
+      else {
+        void socket.join(parsed.data);
+        result = { ok: true, room: parsed.data, seq: deps.bus.currentSeq(parsed.data) };
+      }
+      ack(result);
+    });
+
+    socket.on('leave', (room, ack) => {
+      const parsed = RoomName.safeParse(room);
+      if (parsed.success) void socket.leave(parsed.data);
+      if (typeof ack === 'function') ack({ ok: parsed.success });
+    });
+  });
+
+  const unsubscribe = deps.bus.subscribe((message) => io.to(message.room).emit('event', message));
+  httpServer.on('close', unsubscribe);
+  return io;
+}

@@ -1,0 +1,86 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { fundingRounds, orderFundings, partnershipMembers, partnerships, places, serviceOrders } from '../../db/schema';
+import { parseRoom } from '../../shared/events';
+import { isOperator } from '../permissions';
+import type { SessionUser } from '../services/auth';
+
+/**
+ * Who may listen to which room. The server decides; a client only asks (DESIGN §4).
+ * An unknown object answers like a forbidden one, so rooms do not reveal what exists.
+ */
+export function canJoinRoom(db: Db, user: SessionUser | undefined, room: string): boolean {
+  const parsed = parseRoom(room);
+  if (!parsed) return false;
+  if (parsed.kind === 'public' || parsed.kind === 'public-round') return true;
+  if (!user) return false;
+  if (isOperator(user)) return true;
+
+  const orgIds = user.memberships.map((m) => m.organisationId);
+  const id = parsed.id!;
+  switch (parsed.kind) {
+    case 'national':
+      return false;
+    case 'org':
+      return orgIds.includes(id);
+    case 'place': {
+      const place = db.select({ organisationId: places.organisationId }).from(places).where(eq(places.id, id)).get();
+      if (!place) return false;
+      if (orgIds.includes(place.organisationId)) return true;
+      // The partnerships a place actively works in follow its figures too.
+      const viaPartnership = db
+        .select({ id: partnerships.id })
+        .from(partnershipMembers)
+        .innerJoin(partnerships, eq(partnerships.id, partnershipMembers.partnershipId))
+        .where(
+          and(
+            eq(partnershipMembers.placeId, id),
+            eq(partnershipMembers.status, 'active'),
+            inArray(partnerships.organisationId, orgIds),
+          ),
+        )
+        .get();
+      return !!viaPartnership;
+    }
+    case 'partnership': {
+      const partnership = db.select().from(partnerships).where(eq(partnerships.id, id)).get();
+      if (!partnership) return false;
+      if (orgIds.includes(partnership.organisationId) || orgIds.includes(partnership.leadOrganisationId)) return true;
+      const memberPlace = db
+        .select({ placeId: partnershipMembers.placeId })
+        .from(partnershipMembers)
+        .innerJoin(places, eq(places.id, partnershipMembers.placeId))
+        .where(
+          and(
+            eq(partnershipMembers.partnershipId, id),
+            inArray(partnershipMembers.status, ['invited', 'active']),
+            inArray(places.organisationId, orgIds),
+          ),
+        )
+        .get();
+      return !!memberPlace;
+    }
+    case 'order': {
+      const order = db
+        .select({ funder: serviceOrders.funderOrganisationId, status: serviceOrders.status })
+        .from(serviceOrders)
+        .where(eq(serviceOrders.id, id))
+        .get();
+      if (!order) return false;
+      if (orgIds.includes(order.funder)) return true;
+      const coFunder = db
+        .select({ orderId: orderFundings.orderId })
+        .from(orderFundings)
+        .where(and(eq(orderFundings.orderId, id), inArray(orderFundings.funderOrganisationId, orgIds)))
+        .get();
+      if (coFunder) return true;
+      // A published order is followed by the actors and partnerships that may bid on it.
+      const bidder = user.memberships.some((m) => m.organisationKind === 'actor' || m.organisationKind === 'partnership');
+      return order.status !== 'draft' && bidder;
+    }
+    case 'round':
+      return !!db.select({ id: fundingRounds.id }).from(fundingRounds).where(eq(fundingRounds.id, id)).get();
+    default:
+      return false;
+  }
+}

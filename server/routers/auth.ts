@@ -1,0 +1,27 @@
+import { SetLocaleInput, SignInInput } from '../../shared/schemas/auth';
+import { clearedSessionCookie, sessionCookie } from '../auth/cookie';
+import { authenticate, createSession, deleteSession, resolveSession, setLocale } from '../services/auth';
+import { authedProcedure, publicProcedure, router } from '../trpc';
+
+export const authRouter = router({
+  signIn: publicProcedure.input(SignInInput).mutation(async ({ ctx, input }) => {
+    const { userId } = await authenticate(ctx.db, input, { ip: ctx.ip, limits: ctx.limits });
+    const { token } = createSession(ctx.db, userId, ctx.config.SESSION_TTL_DAYS);
+    ctx.setCookie(sessionCookie(token, { maxAgeSeconds: ctx.config.SESSION_TTL_DAYS * 86_400, secure: ctx.secure }));
+    return resolveSession(ctx.db, token)!;
+  }),
+
+  signOut: authedProcedure.mutation(({ ctx }) => {
+    deleteSession(ctx.db, ctx.sessionToken);
+    ctx.setCookie(clearedSessionCookie(ctx.secure));
+    return { ok: true as const };
+  }),
+
+  /** The signed-in user and their organisations, or null: the client's first call. */
+  me: publicProcedure.query(({ ctx }) => ctx.user ?? null),
+
+  setLocale: authedProcedure.input(SetLocaleInput).mutation(({ ctx, input }) => {
+    setLocale(ctx.db, ctx.user.id, input.locale);
+    return { locale: input.locale };
+  }),
+});

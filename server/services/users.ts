@@ -1,0 +1,23 @@
+import type { Db } from '../../db/client';
+import { memberships, users } from '../../db/schema';
+import type { MembershipRole } from '../../shared/domain/enums';
+
+export interface NewUser {
+  email: string;
+  name: string;
+  passwordHash: string;
+  locale?: 'fr' | 'en';
+}
+
+/** Creates an account from an already hashed password (hashing is async, transactions are not). */
+export function createUser(db: Db, user: NewUser): number {
+  return db
+    .insert(users)
+    .values({ ...user, email: user.email.toLowerCase() })
+    .returning({ id: users.id })
+    .get().id;
+}
+
+export function addMembership(db: Db, userId: number, organisationId: number, role: MembershipRole = 'member'): void {
+  db.insert(memberships).values({ userId, organisationId, role }).onConflictDoUpdate({ target: [memberships.userId, memberships.organisationId], set: { role } }).run();
+}

@@ -1,0 +1,43 @@
+/** Enum-like values of the domain model (DESIGN §2), shared by the schema, zod and the client. */
+
+export const ORGANISATION_KINDS = ['funder', 'actor', 'partnership', 'operator'] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+export const FUNDER_KINDS = ['departement', 'region', 'caf', 'commune', 'state', 'company', 'foundation', 'other'] as const;
+export type FunderKind = (typeof FUNDER_KINDS)[number];
+
+export const MEMBERSHIP_ROLES = ['admin', 'member'] as const;
+export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
+
+export const PLACE_MODES = ['fixed', 'itinerant', 'home'] as const;
+export type PlaceMode = (typeof PLACE_MODES)[number];
+
+export const QUALIFICATION_STATUSES = ['applied', 'qualified', 'rejected', 'suspended'] as const;
+export type QualificationStatus = (typeof QUALIFICATION_STATUSES)[number];
+
+export const PARTNERSHIP_KINDS = ['cae', 'local', 'consortium'] as const;
+export type PartnershipKind = (typeof PARTNERSHIP_KINDS)[number];
+
+export const PARTNERSHIP_MEMBER_STATUSES = ['invited', 'active', 'declined', 'left'] as const;
+export type PartnershipMemberStatus = (typeof PARTNERSHIP_MEMBER_STATUSES)[number];
+
+export const ROUND_STATUSES = ['draft', 'open', 'closed'] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+
+export const ORDER_STATUSES = ['draft', 'open', 'awarding', 'in_delivery', 'completed', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const BID_STATUSES = ['draft', 'submitted', 'withdrawn', 'awarded', 'rejected'] as const;
+export type BidStatus = (typeof BID_STATUSES)[number];
+
+export const LEDGER_ACCOUNT_KINDS = [
+  'funder', // the funder's side: money paid in, credit notes paid back
+  'order_ringfence', // the ring-fenced account of one order
+  'place', // what a place has earned
+  'partnership', // pooling fees kept by a partnership
+  'payout', // counter-payments sent out to places
+] as const;
+export type LedgerAccountKind = (typeof LEDGER_ACCOUNT_KINDS)[number];
+
+export const LEDGER_TRANSACTION_KINDS = ['funding', 'delivery', 'pooling_fee', 'payout', 'credit_note'] as const;
+export type LedgerTransactionKind = (typeof LEDGER_TRANSACTION_KINDS)[number];

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * Socket.io contract (DESIGN §4), typed once for server and client.
+ * Rooms: `national`, `org:ID`, `place:ID`, `partnership:ID`, `order:ID`, `round:ID` for signed-in
+ * users with a right to them; `public` and `public:round:ID` carry aggregates only and are the
+ * only rooms a signed-out socket may join.
+ */
+export const ROOM_PATTERN = /^(?:public|national|public:round:\d{1,15}|(?:org|place|partnership|order|round):\d{1,15})$/;
+export const RoomName = z.string().max(40).regex(ROOM_PATTERN, { error: 'Salon inconnu' });
+export type RoomName = string;
+
+export type RoomKind = 'public' | 'public-round' | 'national' | 'org' | 'place' | 'partnership' | 'order' | 'round';
+
+export interface ParsedRoom {
+  kind: RoomKind;
+  id?: number;
+}
+
+export function parseRoom(room: string): ParsedRoom | undefined {
+  if (!ROOM_PATTERN.test(room)) return undefined;
+  if (room === 'public') return { kind: 'public' };
+  if (room === 'national') return { kind: 'national' };
+  if (room.startsWith('public:round:')) return { kind: 'public-round', id: Number(room.slice('public:round:'.length)) };
+  const [kind, id] = room.split(':') as [RoomKind, string];
+  return { kind, id: Number(id) };
+}
+
+export function isPublicRoom(room: string): boolean {
+  const parsed = parseRoom(room);
+  return parsed?.kind === 'public' || parsed?.kind === 'public-round';
+}
+
+/** Payload of each event type. Aggregates only in public rooms. */
+export interface EventPayloads {
+  'place.figures': {
+    placeId: number;
+    year: number;
+    servicesDelivered: number;
+    revenueDeliveredCents: number;
+    revenueCommittedCents: number;
+    beneficiaries: number;
+  };
+  'place.status': { placeId: number; status: string };
+  'national.summary': { year: number; qualifiedPlaces: number };
+  'notice': { message: string };
+}
+export type EventType = keyof EventPayloads;
+
+/** One message of a room: `seq` grows by one per room, so a client can see a gap and refetch. */
+export interface RoomMessage<T extends EventType = EventType> {
+  room: RoomName;
+  seq: number;
+  type: T;
+  payload: EventPayloads[T];
+  at: string;
+}
+
+export type JoinResult = { ok: true; room: RoomName; seq: number } | { ok: false; room: string; error: 'invalid_room' | 'forbidden' };
+
+export interface ServerToClientEvents {
+  event: (message: RoomMessage) => void;
+}
+
+export interface ClientToServerEvents {
+  join: (room: string, ack: (result: JoinResult) => void) => void;
+  leave: (room: string, ack?: (result: { ok: boolean }) => void) => void;
+}

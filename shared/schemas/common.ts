@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { isValidSiret, normaliseSiret } from '../domain/siret';
+import { isDepartementCode } from '../domain/territory';
+
+// Field errors speak French by default: users read them next to the field they typed in.
+z.config(z.locales.fr());
+
+/** Database ids: positive safe integers. */
+export const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const IdInput = z.object({ id: Id }).strict();
+export type IdInput = z.infer<typeof IdInput>;
+
+export const OrganisationIdInput = z.object({ organisationId: Id }).strict();
+export type OrganisationIdInput = z.infer<typeof OrganisationIdInput>;
+
+export const Email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ error: 'Adresse e-mail invalide' }))
+  .transform((s) => s.toLowerCase());
+
+export const Siret = z
+  .string()
+  .max(32)
+  .transform(normaliseSiret)
+  .refine(isValidSiret, { error: 'SIRET invalide : 14 chiffres avec une clé de contrôle correcte' });
+
+export const DepartementCode = z
+  .string()
+  .max(3)
+  .refine(isDepartementCode, { error: 'Code de département INSEE inconnu' });
+
+/** Calendar year of the figures: the scheme runs on yearly revenue. */
+export const Year = z.number().int().min(2000).max(2100);
+
+/** Free text that is stored and shown again: bounded, trimmed. */
+export const ShortText = (max = 200) => z.string().trim().min(1).max(max);

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { QUALIFICATION_STATUSES } from '../domain/enums';
+import { Id, Year } from './common';
+
+export const PlacesOfOrganisationInput = z
+  .object({
+    organisationId: Id,
+    year: Year.optional(),
+  })
+  .strict();
+export type PlacesOfOrganisationInput = z.infer<typeof PlacesOfOrganisationInput>;
+
+export const PlaceInput = z.object({ placeId: Id, year: Year.optional() }).strict();
+export type PlaceInput = z.infer<typeof PlaceInput>;
+
+export const PlaceSearchInput = z
+  .object({
+    departementCode: z.string().max(3).optional(),
+    status: z.enum(QUALIFICATION_STATUSES).optional(),
+  })
+  .strict();
+export type PlaceSearchInput = z.infer<typeof PlaceSearchInput>;
