@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps) {
   app.use('/trpc/*', async (c, next) => {
     if (c.req.method !== 'GET') {
       const origin = c.req.header('origin');
-      const allowed = isAllowedOrigin(origin, { host: c.req.header('host'), protocol: requestProtocol(c, env.TRUST_PROXY) }, env.ALLOWED_ORIGINS);
+      const allowed = isAllowedOrigin(origin, { host: new URL(c.req.url).host, protocol: requestProtocol(c, env.TRUST_PROXY) }, env.ALLOWED_ORIGINS);
       if (!allowed) {
         return c.json({ error: { message: 'Origine de la requête refusée', code: -32003, data: { code: 'FORBIDDEN', httpStatus: 403 } } }, 403);
       }
