@@ -2,7 +2,8 @@ import { initTRPC } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
 import { forbidden, unauthorized } from './errors';
-import { assertOrgRole } from './permissions';
+import { assertOrgRole, isOperator } from './permissions';
+import { Id } from '../shared/schemas/common';
 import type { MembershipRole } from '../shared/domain/enums';
 
 const t = initTRPC.context<Context>().create({
@@ -38,13 +39,14 @@ export const operatorProcedure = authedProcedure.use(function requireOperator({ 
 });
 
 /**
- * Organisation-scoped: the input names an organisation and the caller must hold one of
- * `roles` in it. For objects owned by an organisation, routers resolve the owner and call
- * `assertOrgRole` themselves (server/permissions.ts).
+ * Organisation-scoped: the input names an organisation (`organisationId`) and the caller must
+ * hold one of `roles` in it. `operatorMayRead` lets the operator through too (read-only
+ * procedures). For an object owned by an organisation (a place, an order), routers resolve its
+ * owner and call `assertOrgRole` / `assertCanReadOrg` (server/permissions.ts) instead.
  */
-export function organisationProcedure(roles: readonly MembershipRole[] = ['admin', 'member']) {
-  return authedProcedure.input(z.object({ organisationId: z.number().int().positive() })).use(function requireRole({ ctx, input, next }) {
-    const membership = assertOrgRole(ctx.user, input.organisationId, roles);
-    return next({ ctx: { ...ctx, membership } });
+export function organisationProcedure(options: { roles?: readonly MembershipRole[]; operatorMayRead?: boolean } = {}) {
+  return authedProcedure.input(z.object({ organisationId: Id })).use(function requireRoleInOrganisation({ ctx, input, next }) {
+    if (!(options.operatorMayRead && isOperator(ctx.user))) assertOrgRole(ctx.user, input.organisationId, options.roles);
+    return next({ ctx: { ...ctx, organisationId: input.organisationId } });
   });
 }

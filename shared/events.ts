@@ -6,7 +6,8 @@ import { z } from 'zod';
  * users with a right to them; `public` and `public:round:ID` carry aggregates only and are the
  * only rooms a signed-out socket may join.
  */
-export const ROOM_PATTERN = /^(?:public|national|public:round:\d{1,15}|(?:org|place|partnership|order|round):\d{1,15})$/;
+// Ids without leading zeros, so that one room has one name.
+export const ROOM_PATTERN = /^(?:public|national|public:round:[1-9]\d{0,14}|(?:org|place|partnership|order|round):[1-9]\d{0,14})$/;
 export const RoomName = z.string().max(40).regex(ROOM_PATTERN, { error: 'Salon inconnu' });
 export type RoomName = string;
 

@@ -50,6 +50,18 @@ export function resolveRatio(overrides: Partial<RatioConfig> = {}): RatioConfig 
   if (config.floorCents >= config.ceilingCents) {
     throw new Error('The ratio floor must be below its ceiling');
   }
+  const counts = [
+    config.peoplePerPlace.min,
+    config.peoplePerPlace.max,
+    config.servicesPerPlace.min,
+    config.servicesPerPlace.max,
+    config.targetPlaces,
+    config.priorityPopulation.numerator,
+    config.priorityPopulation.denominator,
+  ];
+  if (!counts.every((n) => Number.isSafeInteger(n) && n > 0)) {
+    throw new Error('Ratio counts (people, services, places, priority share) must be positive integers');
+  }
   return config;
 }
 
@@ -85,7 +97,7 @@ export function placeRatioView(amounts: PlaceYearAmounts, config: RatioConfig = 
     deliveredStatus: placeRatioStatus(amounts.revenueDeliveredCents, config),
     projectedCents,
     projectedStatus: placeRatioStatus(projectedCents, config),
-    floorProgress: Math.min(1, amounts.revenueDeliveredCents / config.floorCents),
+    floorProgress: Math.min(1, Math.max(0, amounts.revenueDeliveredCents / config.floorCents)),
     missingToFloorCents: Math.max(0, config.floorCents - projectedCents),
   };
 }

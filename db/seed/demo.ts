@@ -50,8 +50,8 @@ const STRUCTURES = ['Centre social', 'Espace de vie sociale', 'Maison France ser
 
 function pickCommunes(random: Random, departementCode: string) {
   const communes = communesOfDepartement(departementCode).sort((a, b) => a.code.localeCompare(b.code));
-  const rural = communes.filter((c) => c.population > 0 && c.population < DEFAULT_RATIO.ruralPopulationThreshold);
-  const towns = communes.filter((c) => c.population >= DEFAULT_RATIO.ruralPopulationThreshold);
+  const rural = communes.filter((c) => c.population !== undefined && c.population > 0 && c.population < DEFAULT_RATIO.ruralPopulationThreshold);
+  const towns = communes.filter((c) => c.population !== undefined && c.population >= DEFAULT_RATIO.ruralPopulationThreshold);
   return { rural, towns, pick: (ruralShare: number) => (random.chance(ruralShare) ? random.pick(rural) : random.pick(towns)) };
 }
 

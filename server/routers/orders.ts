@@ -1,14 +1,14 @@
 import { OrganisationIdInput } from '../../shared/schemas/common';
-import { assertCanReadOrg } from '../permissions';
+import { forbidden } from '../errors';
 import { getOrganisation } from '../services/organisations';
 import { ordersOfFunder } from '../services/orders';
-import { forbidden } from '../errors';
-import { authedProcedure, router } from '../trpc';
+import { organisationProcedure, router } from '../trpc';
 
 export const ordersRouter = router({
-  ofFunder: authedProcedure.input(OrganisationIdInput).query(({ ctx, input }) => {
-    assertCanReadOrg(ctx.user, input.organisationId);
-    if (getOrganisation(ctx.db, input.organisationId).kind !== 'funder') throw forbidden('Cette organisation n’est pas un commanditaire');
-    return ordersOfFunder(ctx.db, input.organisationId);
-  }),
+  ofFunder: organisationProcedure({ operatorMayRead: true })
+    .input(OrganisationIdInput)
+    .query(({ ctx, input }) => {
+      if (getOrganisation(ctx.db, input.organisationId).kind !== 'funder') throw forbidden('Cette organisation n’est pas un commanditaire');
+      return ordersOfFunder(ctx.db, input.organisationId);
+    }),
 });

@@ -1,21 +1,20 @@
 import { PlaceInput, PlacesOfOrganisationInput } from '../../shared/schemas/places';
 import { assertCanReadOrg } from '../permissions';
 import { getPlace, placeOwner, placesOfOrganisation, placesOfPartnership } from '../services/places';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, organisationProcedure, router } from '../trpc';
 
 const currentYear = () => new Date().getFullYear();
+const readableByMembersAndOperator = organisationProcedure({ operatorMayRead: true });
 
 export const placesRouter = router({
-  ofOrganisation: authedProcedure.input(PlacesOfOrganisationInput).query(({ ctx, input }) => {
-    assertCanReadOrg(ctx.user, input.organisationId);
-    return placesOfOrganisation(ctx.db, input.organisationId, input.year ?? currentYear());
-  }),
+  ofOrganisation: readableByMembersAndOperator.input(PlacesOfOrganisationInput).query(({ ctx, input }) =>
+    placesOfOrganisation(ctx.db, input.organisationId, input.year ?? currentYear()),
+  ),
 
   /** Active member places of a partnership, for its members and the operator. */
-  ofPartnership: authedProcedure.input(PlacesOfOrganisationInput).query(({ ctx, input }) => {
-    assertCanReadOrg(ctx.user, input.organisationId);
-    return placesOfPartnership(ctx.db, input.organisationId, input.year ?? currentYear());
-  }),
+  ofPartnership: readableByMembersAndOperator.input(PlacesOfOrganisationInput).query(({ ctx, input }) =>
+    placesOfPartnership(ctx.db, input.organisationId, input.year ?? currentYear()),
+  ),
 
   get: authedProcedure.input(PlaceInput).query(({ ctx, input }) => {
     assertCanReadOrg(ctx.user, placeOwner(ctx.db, input.placeId));

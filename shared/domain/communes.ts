@@ -10,7 +10,8 @@ export interface Commune {
   nom: string;
   departement: string;
   region: string;
-  population: number;
+  /** Unknown for a few overseas districts without inhabitants on record. */
+  population: number | undefined;
   codesPostaux: string[];
 }
 
@@ -39,7 +40,7 @@ function communeIndex(): Map<string, Commune> {
         nom: c.nom,
         departement: c.departement,
         region: c.region,
-        population: c.population ?? 0,
+        population: c.population,
         codesPostaux: c.codesPostaux ?? [],
       });
     }
@@ -70,5 +71,5 @@ export function communesOfDepartement(departementCode: string): Commune[] {
 }
 
 export function departementPopulation(departementCode: string): number {
-  return communesOfDepartement(departementCode).reduce((sum, c) => sum + c.population, 0);
+  return communesOfDepartement(departementCode).reduce((sum, c) => sum + (c.population ?? 0), 0);
 }

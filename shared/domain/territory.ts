@@ -43,7 +43,7 @@ export function departementLabel(code: string): string {
   return d ? `${d.nom} (${d.code})` : code;
 }
 
-/** The département of an INSEE commune code: 2 characters, 3 overseas (971…976). */
+/** The département of an INSEE commune code: 2 characters, 3 overseas (971…976, 984…989). */
 export function departementOfCommuneCode(communeCode: string): string {
-  return communeCode.startsWith('97') ? communeCode.slice(0, 3) : communeCode.slice(0, 2);
+  return /^9[78]/.test(communeCode) ? communeCode.slice(0, 3) : communeCode.slice(0, 2);
 }
