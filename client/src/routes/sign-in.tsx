@@ -1,5 +1,7 @@
 import { useNavigate } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
+import { z } from 'zod';
+import { SignInInput } from '../../../shared/schemas/auth';
 import { errorCode, fieldErrorsOf, type FieldErrors } from '../api/client';
 import { t } from '../i18n';
 import { demoLogins, selectOrganisation, signIn } from '../session';
@@ -18,6 +20,13 @@ export function SignInPage() {
     setPending(true);
     setError(undefined);
     setFieldErrors({});
+    // The same schema as the server's input: instant field errors without a round trip.
+    const parsed = SignInInput.safeParse({ email: email(), password: password() });
+    if (!parsed.success) {
+      setFieldErrors(z.flattenError(parsed.error).fieldErrors);
+      setPending(false);
+      return;
+    }
     try {
       const user = await signIn(email(), password());
       const first = user.memberships[0];
