@@ -3,6 +3,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { z } from 'zod';
 import { SignInInput } from '../../../shared/schemas/auth';
 import { errorCode, fieldErrorsOf, type FieldErrors } from '../api/client';
+import { TextField } from '../components/text-field';
 import { t } from '../i18n';
 import { demoLogins, selectOrganisation, signIn } from '../session';
 
@@ -55,44 +56,26 @@ export function SignInPage() {
         </div>
       </Show>
       <form onSubmit={onSubmit} novalidate>
-        <div class="field">
-          <label for="email">{t('signIn.email')}</label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autocomplete="username"
-            required
-            value={email()}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-            aria-invalid={!!fieldError('email')}
-            aria-describedby={fieldError('email') ? 'email-error' : undefined}
-          />
-          <Show when={fieldError('email')}>
-            <p id="email-error" class="field-error">
-              {fieldError('email')}
-            </p>
-          </Show>
-        </div>
-        <div class="field">
-          <label for="password">{t('signIn.password')}</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            required
-            value={password()}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-            aria-invalid={!!fieldError('password')}
-            aria-describedby={fieldError('password') ? 'password-error' : undefined}
-          />
-          <Show when={fieldError('password')}>
-            <p id="password-error" class="field-error">
-              {fieldError('password')}
-            </p>
-          </Show>
-        </div>
+        <TextField
+          name="email"
+          type="email"
+          label={t('signIn.email')}
+          autocomplete="username"
+          required
+          value={email()}
+          onInput={setEmail}
+          error={fieldError('email')}
+        />
+        <TextField
+          name="password"
+          type="password"
+          label={t('signIn.password')}
+          autocomplete="current-password"
+          required
+          value={password()}
+          onInput={setPassword}
+          error={fieldError('password')}
+        />
         <button type="submit" class="button" disabled={pending()}>
           {pending() ? t('signIn.submitting') : t('signIn.submit')}
         </button>
