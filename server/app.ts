@@ -19,7 +19,8 @@ const MAX_BATCH_SIZE = 20;
 
 function clientIp(c: HonoContext, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    // The rightmost entry is the one our proxy appended; anything left of it the client wrote.
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   try {

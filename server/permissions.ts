@@ -1,5 +1,5 @@
 import type { MembershipRole, OrganisationKind } from '../shared/domain/enums';
-import { forbidden } from './errors';
+import { forbidden, notFound } from './errors';
 import type { Membership, SessionUser } from './services/auth';
 
 /**
@@ -28,4 +28,14 @@ export function memberOfKind(user: SessionUser, kind: OrganisationKind): Members
 export function assertCanReadOrg(user: SessionUser, organisationId: number): void {
   if (isOperator(user)) return;
   assertOrgRole(user, organisationId);
+}
+
+/**
+ * For an object found by id: `ownerId` is its owning organisation, or undefined when no such
+ * object exists. Only the operator learns that it does not exist; anyone else gets the same
+ * FORBIDDEN as for someone else's object, so ids cannot be probed.
+ */
+export function assertCanReadOwned(user: SessionUser, ownerId: number | undefined, what: string): void {
+  if (ownerId === undefined) throw isOperator(user) ? notFound(what) : forbidden();
+  assertCanReadOrg(user, ownerId);
 }

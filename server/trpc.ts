@@ -6,15 +6,34 @@ import { assertOrgRole, isOperator } from './permissions';
 import { Id } from '../shared/schemas/common';
 import type { MembershipRole } from '../shared/domain/enums';
 
+/**
+ * Field-level errors of a zod failure. Unknown keys on strict inputs are named as fields too
+ * (zod reports them on the parent object), so a client always learns which field to remove.
+ */
+function validationErrors(error: ZodError) {
+  const { fieldErrors, formErrors } = z.flattenError(error);
+  const fields: Record<string, string[]> = { ...(fieldErrors as Record<string, string[]>) };
+  const rest: string[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0) {
+      for (const key of issue.keys) fields[key] = [...(fields[key] ?? []), 'Champ inconnu'];
+    }
+  }
+  for (const message of formErrors) if (!message.startsWith('Clé non reconnue') && !message.startsWith('Clés non reconnues')) rest.push(message);
+  return { fieldErrors: fields, formErrors: rest };
+}
+
 const t = initTRPC.context<Context>().create({
   /** BAD_REQUEST answers carry zod's field errors so forms can show them next to each field. */
   errorFormatter({ shape, error }) {
-    const fieldErrors = error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : undefined;
-    const formErrors = error.cause instanceof ZodError ? z.flattenError(error.cause).formErrors : undefined;
+    const validation = error.cause instanceof ZodError ? validationErrors(error.cause) : undefined;
+    let message = shape.message;
+    if (validation) message = 'Données invalides';
+    else if (error.code === 'PARSE_ERROR') message = 'Requête illisible : le corps n’est pas un JSON valide';
     return {
       ...shape,
-      message: error.cause instanceof ZodError ? 'Données invalides' : shape.message,
-      data: { ...shape.data, stack: undefined, fieldErrors, formErrors },
+      message,
+      data: { ...shape.data, stack: undefined, fieldErrors: validation?.fieldErrors, formErrors: validation?.formErrors },
     };
   },
 });

@@ -1,5 +1,5 @@
 import { PlaceInput, PlacesOfOrganisationInput } from '../../shared/schemas/places';
-import { assertCanReadOrg } from '../permissions';
+import { assertCanReadOwned } from '../permissions';
 import { getPlace, placeOwner, placesOfOrganisation, placesOfPartnership } from '../services/places';
 import { authedProcedure, organisationProcedure, router } from '../trpc';
 
@@ -17,7 +17,7 @@ export const placesRouter = router({
   ),
 
   get: authedProcedure.input(PlaceInput).query(({ ctx, input }) => {
-    assertCanReadOrg(ctx.user, placeOwner(ctx.db, input.placeId));
+    assertCanReadOwned(ctx.user, placeOwner(ctx.db, input.placeId), 'Lieu');
     return getPlace(ctx.db, input.placeId, input.year ?? currentYear());
   }),
 });

@@ -82,8 +82,10 @@ export function deleteSession(db: Db, token: string): void {
 
 /**
  * Checks the password under the sign-in limits: per IP (every attempt counts) and per e-mail
- * (failures count, a success clears them). The same message for an unknown e-mail and a wrong
- * password, so the form does not tell which accounts exist.
+ * (failures count, a success clears them). Both are counted *before* the slow hash, so that
+ * parallel attempts cannot all slip under the limit while the first ones are being checked.
+ * The same message for an unknown e-mail and a wrong password: the form does not tell which
+ * accounts exist.
  */
 export async function authenticate(
   db: Db,
@@ -92,17 +94,16 @@ export async function authenticate(
 ): Promise<{ userId: number }> {
   const ipKey = `ip:${context.ip}`;
   const emailKey = `email:${input.email}`;
-  const wait = Math.max(context.limits.perIp.retryAfter(ipKey), context.limits.failuresPerEmail.retryAfter(emailKey));
+  const { perIp, failuresPerEmail } = context.limits;
+  const wait = Math.max(perIp.retryAfter(ipKey), failuresPerEmail.retryAfter(emailKey));
   if (wait > 0) throw tooManyRequests(wait);
-  context.limits.perIp.hit(ipKey);
+  perIp.hit(ipKey);
+  failuresPerEmail.hit(emailKey); // presumed failed until the password is verified
 
   const user = db.select({ id: users.id, passwordHash: users.passwordHash }).from(users).where(eq(users.email, input.email)).get();
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !valid) {
-    context.limits.failuresPerEmail.hit(emailKey);
-    throw unauthorized('E-mail ou mot de passe incorrect');
-  }
-  context.limits.failuresPerEmail.reset(emailKey);
+  if (!user || !valid) throw unauthorized('E-mail ou mot de passe incorrect');
+  failuresPerEmail.reset(emailKey);
   return { userId: user.id };
 }
 

@@ -84,11 +84,9 @@ export function getPlace(db: Db, placeId: number, year: number): PlaceSummary {
   return place;
 }
 
-/** The organisation owning a place, for permission checks before anything else is read. */
-export function placeOwner(db: Db, placeId: number): number {
-  const row = db.select({ organisationId: places.organisationId }).from(places).where(eq(places.id, placeId)).get();
-  if (!row) throw notFound('Lieu');
-  return row.organisationId;
+/** The organisation owning a place (undefined if there is none), for permission checks first. */
+export function placeOwner(db: Db, placeId: number): number | undefined {
+  return db.select({ organisationId: places.organisationId }).from(places).where(eq(places.id, placeId)).get()?.organisationId;
 }
 
 /** Qualification counts per département, for the operator's national view. */

@@ -5,8 +5,8 @@ import { isDepartementCode } from '../domain/territory';
 // Field errors speak French by default: users read them next to the field they typed in.
 z.config(z.locales.fr());
 
-/** Database ids: positive safe integers. */
-export const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** Database ids: positive integers (zod's `.int()` already keeps them safe). */
+export const Id = z.number().int().positive();
 
 export const IdInput = z.object({ id: Id }).strict();
 export type IdInput = z.infer<typeof IdInput>;

@@ -1,0 +1,183 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/client';
+import { fundingRounds, organisations, partnershipMembers, partnerships, placeCommunes, places, users } from '../../db/schema';
+import { DEMO_LOGINS, DEMO_PASSWORD, type DemoRole } from '../../db/seed/demo-logins';
+import { seedDemo, seedDemoIfEmpty } from '../../db/seed/demo';
+import { isRuralCommune } from '../../shared/domain/communes';
+import type { OrganisationKind } from '../../shared/domain/enums';
+import { findDepartement } from '../../shared/domain/territory';
+import { makeUser } from '../factories';
+import { createTestApp } from '../setup/app';
+import { createTestDb } from '../setup/db';
+
+/** What each demo login must be able to do: the organisation kinds it belongs to. */
+const EXPECTED_KINDS: Record<DemoRole, OrganisationKind[]> = {
+  opérateur: ['operator'],
+  commanditaire: ['funder'],
+  acteur: ['actor'],
+  'chef de file': ['actor', 'partnership'],
+};
+
+/** Everything about the places that the seed chooses, in insertion order. */
+function placeSnapshot(db: Db) {
+  const communes = db.select().from(placeCommunes).orderBy(asc(placeCommunes.placeId), asc(placeCommunes.communeCode)).all();
+  return db
+    .select()
+    .from(places)
+    .orderBy(asc(places.id))
+    .all()
+    .map((p) => ({
+      name: p.name,
+      mode: p.mode,
+      mainCommuneCode: p.mainCommuneCode,
+      communes: communes.filter((c) => c.placeId === p.id).map((c) => c.communeCode),
+      yearlyCapacity: p.yearlyCapacity,
+      services: p.services,
+      status: p.status,
+      appliedAt: p.appliedAt,
+      qualifiedAt: p.qualifiedAt,
+      qualityScore: p.qualityScore,
+    }));
+}
+
+let db: Db;
+let allPlaces: ReturnType<typeof placeSnapshot>;
+
+beforeAll(async () => {
+  db = createTestDb();
+  await seedDemo(db);
+  allPlaces = placeSnapshot(db);
+});
+
+describe('the demo seed', () => {
+  it('creates about 150 places', () => {
+    expect(allPlaces.length).toBeGreaterThanOrEqual(140);
+    expect(allPlaces.length).toBeLessThanOrEqual(160);
+  });
+
+  it('spreads the places over at least three régions', () => {
+    const regions = new Set(db.select({ code: places.departementCode }).from(places).all().map((p) => findDepartement(p.code)!.region));
+
+    expect(regions.size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('stores each place in the département of its main commune', () => {
+    const mismatched = db
+      .select({ name: places.name, main: places.mainCommuneCode, departement: places.departementCode })
+      .from(places)
+      .all()
+      .filter((p) => !p.main.startsWith(p.departement));
+
+    expect(mismatched).toEqual([]);
+  });
+
+  it('creates 12 funders of at least five different kinds', () => {
+    const funders = db.select({ kind: organisations.funderKind }).from(organisations).where(eq(organisations.kind, 'funder')).all();
+
+    expect(funders).toHaveLength(12);
+    expect(new Set(funders.map((f) => f.kind)).size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('has fixed, itinerant and home places', () => {
+    expect(new Set(allPlaces.map((p) => p.mode))).toEqual(new Set(['fixed', 'itinerant', 'home']));
+  });
+
+  it('gives every itinerant place at least three communes on its route', () => {
+    const itinerant = allPlaces.filter((p) => p.mode === 'itinerant');
+
+    expect(itinerant.length).toBeGreaterThan(0);
+    expect(itinerant.filter((p) => p.communes.length < 3)).toEqual([]);
+  });
+
+  it('puts some places in rural communes (under 2 000 inhabitants)', () => {
+    expect(allPlaces.filter((p) => isRuralCommune(p.mainCommuneCode)).length).toBeGreaterThan(0);
+  });
+
+  it('leaves some applications waiting and exactly one place suspended', () => {
+    expect(allPlaces.filter((p) => p.status === 'applied').length).toBeGreaterThan(0);
+    expect(allPlaces.filter((p) => p.status === 'suspended')).toHaveLength(1);
+  });
+
+  it('has early adopters qualified before 2023 and late entrants qualified in 2025 or after', () => {
+    const qualifiedOn = allPlaces.map((p) => p.qualifiedAt).filter((d): d is string => d !== null);
+
+    expect(qualifiedOn.filter((d) => d < '2023-01-01').length).toBeGreaterThan(0);
+    expect(qualifiedOn.filter((d) => d >= '2025-01-01').length).toBeGreaterThan(0);
+  });
+
+  it('creates one CAE and one local partnership, each with at least two active members', () => {
+    const rows = db
+      .select({ kind: partnerships.kind, active: sql<number>`sum(${partnershipMembers.status} = 'active')` })
+      .from(partnerships)
+      .leftJoin(partnershipMembers, eq(partnershipMembers.partnershipId, partnerships.id))
+      .groupBy(partnerships.id)
+      .orderBy(partnerships.kind)
+      .all();
+
+    expect(rows.map((r) => r.kind)).toEqual(['cae', 'local']);
+    for (const row of rows) expect(row.active).toBeGreaterThanOrEqual(2);
+  });
+
+  it('opens exactly one funding round', () => {
+    expect(db.select({ id: fundingRounds.id }).from(fundingRounds).where(eq(fundingRounds.status, 'open')).all()).toHaveLength(1);
+  });
+
+  it('is deterministic: a second fresh database gets the same places, communes and dates', async () => {
+    const other = createTestDb();
+
+    expect(await seedDemoIfEmpty(other)).toBe(true);
+
+    expect(placeSnapshot(other)).toEqual(allPlaces);
+  });
+});
+
+describe('the demo logins', () => {
+  it.each(DEMO_LOGINS.map((login) => ({ ...login, kinds: EXPECTED_KINDS[login.role] })))(
+    '$role ($email) signs in through the API with the demo password and belongs to $kinds',
+    async ({ email, kinds }) => {
+      const testApp = createTestApp({ db });
+      const { api } = testApp.client();
+
+      const user = await api.auth.signIn.mutate({ email, password: DEMO_PASSWORD });
+
+      expect(user.email).toBe(email);
+      expect([...new Set(user.memberships.map((m) => m.organisationKind))].sort()).toEqual(kinds);
+    },
+  );
+
+  it('are listed by config.get, without their password, when the demo is on', async () => {
+    const { api } = createTestApp({ db, env: { SEED_DEMO: 'true' } }).client();
+
+    expect((await api.config.get.query()).demoLogins).toEqual(DEMO_LOGINS.map(({ role, email }) => ({ role, email })));
+  });
+});
+
+describe('seedDemoIfEmpty', () => {
+  it('does nothing on an already seeded database', async () => {
+    const before = { users: allUsers(db), places: allPlaces.length };
+
+    expect(await seedDemoIfEmpty(db)).toBe(false);
+
+    expect({ users: allUsers(db), places: placeSnapshot(db).length }).toEqual(before);
+  });
+
+  it('does nothing on a database that already has a user, even without places', async () => {
+    const fresh = createTestDb();
+    await makeUser(fresh, { email: 'premiere@exemple.test' });
+
+    expect(await seedDemoIfEmpty(fresh)).toBe(false);
+
+    expect(allUsers(fresh)).toEqual(['premiere@exemple.test']);
+    expect(placeSnapshot(fresh)).toEqual([]);
+  });
+});
+
+function allUsers(database: Db) {
+  return database
+    .select({ email: users.email })
+    .from(users)
+    .orderBy(asc(users.id))
+    .all()
+    .map((u) => u.email);
+}

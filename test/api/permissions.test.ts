@@ -1,0 +1,328 @@
+import type { AnyTRPCProcedure } from '@trpc/server';
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { orderFundings, organisations, serviceOrders } from '../../db/schema';
+import { appRouter } from '../../server/routers';
+import { addMembership } from '../../server/services/users';
+import { makeMember, makePartnership, makePlace, makeUser } from '../factories';
+import { createTestApp, errorOf, signedIn, type TestApp } from '../setup/app';
+
+/**
+ * The procedures anyone may call without a session. Kept by hand on purpose: a new public
+ * procedure must be added here deliberately, or the test below refuses it.
+ */
+const PUBLIC_PROCEDURES = ['auth.signIn', 'auth.me', 'config.get'];
+
+/** A well-formed input for every procedure that takes one, so refusals are about the caller. */
+const SAMPLE_INPUTS: Record<string, unknown> = {
+  'auth.signIn': { email: 'personne@exemple.test', password: 'mot-de-passe' },
+  'auth.setLocale': { locale: 'en' },
+  'organisations.get': { organisationId: 1 },
+  'places.ofOrganisation': { organisationId: 1 },
+  'places.ofPartnership': { organisationId: 1 },
+  'places.get': { placeId: 1 },
+  'orders.ofFunder': { organisationId: 1 },
+};
+
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).map(([path, procedure]) => ({
+  path,
+  type: procedure._def.type,
+  takesInput: procedure._def.inputs.length > 0,
+}));
+const privateProcedures = procedures.filter((p) => !PUBLIC_PROCEDURES.includes(p.path));
+
+type Api = ReturnType<TestApp['client']>['api'];
+type Callable = { query: (input?: unknown) => Promise<unknown>; mutate: (input?: unknown) => Promise<unknown> };
+
+/** Calls a procedure by its path through the real client: queries go as GET, mutations as POST. */
+function call(api: Api, path: string, type: string, input: unknown) {
+  const [namespace, name] = path.split('.') as [string, string];
+  const procedure = (api as unknown as Record<string, Record<string, Callable>>)[namespace]![name]!;
+  return type === 'mutation' ? procedure.mutate(input) : procedure.query(input);
+}
+
+const FORBIDDEN = { code: 'FORBIDDEN', httpStatus: 403, message: 'Accès refusé à cette ressource', fieldErrors: undefined };
+
+describe('the list of procedures', () => {
+  it('names only public procedures that exist', () => {
+    const paths = procedures.map((p) => p.path);
+    for (const path of PUBLIC_PROCEDURES) expect(paths).toContain(path);
+  });
+
+  it('has a sample input for exactly the procedures that take one', () => {
+    expect(Object.keys(SAMPLE_INPUTS).sort()).toEqual(
+      procedures
+        .filter((p) => p.takesInput)
+        .map((p) => p.path)
+        .sort(),
+    );
+  });
+
+  it('has no subscription, which this HTTP check would not cover', () => {
+    expect(procedures.filter((p) => p.type === 'subscription')).toEqual([]);
+  });
+});
+
+describe('without a session', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = createTestApp();
+    const actor = await makeMember(testApp.db, 'actor');
+    makePlace(testApp.db, { organisationId: actor.organisationId });
+  });
+
+  it.each(privateProcedures)('$path ($type) answers UNAUTHORIZED over HTTP', async ({ path, type }) => {
+    const { api } = testApp.client();
+
+    expect(await errorOf(call(api, path, type, SAMPLE_INPUTS[path]))).toEqual({
+      code: 'UNAUTHORIZED',
+      httpStatus: 401,
+      message: 'Connexion requise',
+      fieldErrors: undefined,
+    });
+  });
+
+  it('each public procedure answers: auth.me with null, config.get with the rules, auth.signIn with the user', async () => {
+    const { api } = testApp.client();
+    const user = await makeUser(testApp.db);
+
+    expect(await api.auth.me.query()).toBeNull();
+    expect((await api.config.get.query()).ratio.ceilingCents).toBe(2_500_000);
+    expect((await api.auth.signIn.mutate({ email: user.email, password: user.password })).id).toBe(user.id);
+  });
+});
+
+describe('with a session', () => {
+  let testApp: TestApp;
+  let world: {
+    funderA: number;
+    funderB: number;
+    actorA: number;
+    actorB: number;
+    partnership: number;
+    placeA1: number;
+    placeA2: number;
+    placeB1: number;
+    placeB2: number;
+    orderOfA: number;
+    orderOfB: number;
+    coFundedByA: number;
+  };
+  let as: Record<'funderA' | 'actorA' | 'actorAMember' | 'actorB' | 'operator', Api>;
+
+  function insertOrder(funderOrganisationId: number, title: string, createdAt: string) {
+    return testApp.db
+      .insert(serviceOrders)
+      .values({
+        funderOrganisationId,
+        title,
+        services: [],
+        departementCodes: ['29'],
+        communeCodes: [],
+        quantity: 100,
+        bidDeadline: '2026-12-01',
+        deliveryStartsOn: '2027-01-01',
+        deliveryEndsOn: '2027-06-30',
+        status: 'open',
+        createdAt,
+      })
+      .returning({ id: serviceOrders.id })
+      .get().id;
+  }
+
+  beforeAll(async () => {
+    testApp = createTestApp();
+    const db = testApp.db;
+    const funderA = await makeMember(db, 'funder', { name: 'CAF du Finistère', funderKind: 'caf' });
+    const funderB = await makeMember(db, 'funder', { name: 'Département du Nord', departementCode: '59' });
+    const actorA = await makeMember(db, 'actor', { name: 'Association Ty Numérik' });
+    const actorAMember = await makeUser(db);
+    addMembership(db, actorAMember.id, actorA.organisationId, 'member');
+    const actorB = await makeMember(db, 'actor', { name: 'Coopérative Les Liens du Numérique', departementCode: '35' });
+    const operator = await makeMember(db, 'operator', { name: 'Réseau #APTIC' });
+
+    const placeA1 = makePlace(db, { organisationId: actorA.organisationId, name: 'A1 — Quimper', mainCommuneCode: '29232', status: 'qualified' });
+    const placeA2 = makePlace(db, { organisationId: actorA.organisationId, name: 'A2 — Brest', status: 'applied' });
+    const placeB1 = makePlace(db, { organisationId: actorB.organisationId, name: 'B1 — Rennes', mainCommuneCode: '35238', status: 'qualified' });
+    const placeB2 = makePlace(db, { organisationId: actorB.organisationId, name: 'B2 — Morlaix', mainCommuneCode: '29151', status: 'suspended' });
+    const partnership = makePartnership(db, {
+      name: 'CAE Bretagne',
+      kind: 'cae',
+      leadOrganisationId: actorB.organisationId,
+      departementCodes: ['29', '35'],
+      placeIds: [placeB1, placeB2],
+    });
+    addMembership(db, actorB.user.id, partnership.organisationId, 'admin');
+
+    const orderOfA = insertOrder(funderA.organisationId, 'Commande CAF', '2026-10-01T09:00:00.000Z');
+    const orderOfB = insertOrder(funderB.organisationId, 'Commande Nord', '2026-10-02T09:00:00.000Z');
+    const coFundedByA = insertOrder(funderB.organisationId, 'Commande cofinancée', '2026-10-03T09:00:00.000Z');
+    db.insert(orderFundings).values({ orderId: coFundedByA, funderOrganisationId: funderA.organisationId, committedCents: 50_000 }).run();
+
+    world = {
+      funderA: funderA.organisationId,
+      funderB: funderB.organisationId,
+      actorA: actorA.organisationId,
+      actorB: actorB.organisationId,
+      partnership: partnership.organisationId,
+      placeA1,
+      placeA2,
+      placeB1,
+      placeB2,
+      orderOfA,
+      orderOfB,
+      coFundedByA,
+    };
+    as = {
+      funderA: (await signedIn(testApp, funderA.user.email, funderA.user.password)).api,
+      actorA: (await signedIn(testApp, actorA.user.email, actorA.user.password)).api,
+      actorAMember: (await signedIn(testApp, actorAMember.email, actorAMember.password)).api,
+      actorB: (await signedIn(testApp, actorB.user.email, actorB.user.password)).api,
+      operator: (await signedIn(testApp, operator.user.email, operator.user.password)).api,
+    };
+  });
+
+  const organisationRow = (id: number) => testApp.db.select().from(organisations).where(eq(organisations.id, id)).get();
+  const placeNames = (places: { id: number; name: string }[]) => places.map((p) => ({ id: p.id, name: p.name }));
+
+  describe('and no role in the owning organisation', () => {
+    it('organisations.get of another organisation is FORBIDDEN', async () => {
+      expect(await errorOf(as.actorA.organisations.get.query({ organisationId: world.funderB }))).toEqual(FORBIDDEN);
+    });
+
+    it('places.ofOrganisation of another actor is FORBIDDEN', async () => {
+      expect(await errorOf(as.actorA.places.ofOrganisation.query({ organisationId: world.actorB }))).toEqual(FORBIDDEN);
+    });
+
+    it('places.get of a place of another actor is FORBIDDEN', async () => {
+      expect(await errorOf(as.actorA.places.get.query({ placeId: world.placeB1 }))).toEqual(FORBIDDEN);
+    });
+
+    it('places.ofPartnership of a partnership the caller is not a member of is FORBIDDEN', async () => {
+      expect(await errorOf(as.actorA.places.ofPartnership.query({ organisationId: world.partnership }))).toEqual(FORBIDDEN);
+    });
+
+    it('orders.ofFunder of another funder is FORBIDDEN', async () => {
+      expect(await errorOf(as.funderA.orders.ofFunder.query({ organisationId: world.funderB }))).toEqual(FORBIDDEN);
+    });
+
+    it('national.summary is FORBIDDEN to a funder and to an actor', async () => {
+      const refusal = { code: 'FORBIDDEN', httpStatus: 403, message: 'Réservé à l’opérateur du dispositif', fieldErrors: undefined };
+      expect(await errorOf(as.funderA.national.summary.query())).toEqual(refusal);
+      expect(await errorOf(as.actorA.national.summary.query())).toEqual(refusal);
+    });
+
+    it('an organisation that does not exist is FORBIDDEN, not NOT_FOUND, so ids cannot be probed', async () => {
+      expect(await errorOf(as.actorA.organisations.get.query({ organisationId: 999_999 }))).toEqual(FORBIDDEN);
+    });
+
+    it('a place that does not exist is FORBIDDEN too, like someone else’s place', async () => {
+      expect(await errorOf(as.actorA.places.get.query({ placeId: 999_999 }))).toEqual(FORBIDDEN);
+    });
+  });
+
+  describe('and a role in the organisation', () => {
+    it('an admin reads its own organisation', async () => {
+      expect(await as.actorA.organisations.get.query({ organisationId: world.actorA })).toEqual(organisationRow(world.actorA));
+    });
+
+    it('a plain member reads its organisation and its places too', async () => {
+      expect((await as.actorAMember.organisations.get.query({ organisationId: world.actorA })).name).toBe('Association Ty Numérik');
+      expect(placeNames(await as.actorAMember.places.ofOrganisation.query({ organisationId: world.actorA }))).toEqual([
+        { id: world.placeA1, name: 'A1 — Quimper' },
+        { id: world.placeA2, name: 'A2 — Brest' },
+      ]);
+    });
+
+    it('an actor reads its own places, in name order, and one of them by id', async () => {
+      expect(placeNames(await as.actorA.places.ofOrganisation.query({ organisationId: world.actorA }))).toEqual([
+        { id: world.placeA1, name: 'A1 — Quimper' },
+        { id: world.placeA2, name: 'A2 — Brest' },
+      ]);
+      const place = await as.actorA.places.get.query({ placeId: world.placeA2 });
+      expect({ id: place.id, organisationId: place.organisationId, status: place.status }).toEqual({
+        id: world.placeA2,
+        organisationId: world.actorA,
+        status: 'applied',
+      });
+    });
+
+    it('a funder reads the orders it posted and those it co-funds, newest first', async () => {
+      const orders = await as.funderA.orders.ofFunder.query({ organisationId: world.funderA });
+      expect(orders.map((o) => o.id)).toEqual([world.coFundedByA, world.orderOfA]);
+    });
+
+    it('orders.ofFunder of the caller’s own actor organisation is FORBIDDEN: it is not a funder', async () => {
+      expect(await errorOf(as.actorA.orders.ofFunder.query({ organisationId: world.actorA }))).toEqual({
+        ...FORBIDDEN,
+        message: 'Cette organisation n’est pas un commanditaire',
+      });
+    });
+
+    it('a member of the partnership reads its active member places', async () => {
+      expect(placeNames(await as.actorB.places.ofPartnership.query({ organisationId: world.partnership }))).toEqual([
+        { id: world.placeB1, name: 'B1 — Rennes' },
+        { id: world.placeB2, name: 'B2 — Morlaix' },
+      ]);
+    });
+  });
+
+  describe('as the operator', () => {
+    it('reads any organisation', async () => {
+      expect(await as.operator.organisations.get.query({ organisationId: world.funderB })).toEqual(organisationRow(world.funderB));
+    });
+
+    it('reads any actor’s places and any place', async () => {
+      expect(placeNames(await as.operator.places.ofOrganisation.query({ organisationId: world.actorB }))).toEqual([
+        { id: world.placeB1, name: 'B1 — Rennes' },
+        { id: world.placeB2, name: 'B2 — Morlaix' },
+      ]);
+      expect((await as.operator.places.get.query({ placeId: world.placeA1 })).name).toBe('A1 — Quimper');
+    });
+
+    it('reads any partnership’s places', async () => {
+      expect(placeNames(await as.operator.places.ofPartnership.query({ organisationId: world.partnership })).map((p) => p.id)).toEqual([
+        world.placeB1,
+        world.placeB2,
+      ]);
+    });
+
+    it('reads any funder’s orders', async () => {
+      expect((await as.operator.orders.ofFunder.query({ organisationId: world.funderB })).map((o) => o.id)).toEqual([world.coFundedByA, world.orderOfB]);
+    });
+
+    it('reads the national summary, counted by qualification status and département', async () => {
+      expect(await as.operator.national.summary.query()).toEqual({
+        targetPlaces: 3_000,
+        qualifiedPlaces: 2,
+        appliedPlaces: 1,
+        suspendedPlaces: 1,
+        departements: [
+          { code: '29', nom: 'Finistère', region: 'Bretagne', qualified: 1, applied: 1, suspended: 1 },
+          { code: '35', nom: 'Ille-et-Vilaine', region: 'Bretagne', qualified: 1, applied: 0, suspended: 0 },
+        ],
+      });
+    });
+
+    it('gets NOT_FOUND, not a 500, for an organisation or a place that does not exist', async () => {
+      expect(await errorOf(as.operator.organisations.get.query({ organisationId: 999_999 }))).toEqual({
+        code: 'NOT_FOUND',
+        httpStatus: 404,
+        message: 'Organisation introuvable',
+        fieldErrors: undefined,
+      });
+      expect(await errorOf(as.operator.places.get.query({ placeId: 999_999 }))).toEqual({
+        code: 'NOT_FOUND',
+        httpStatus: 404,
+        message: 'Lieu introuvable',
+        fieldErrors: undefined,
+      });
+      expect(await errorOf(as.operator.orders.ofFunder.query({ organisationId: 999_999 }))).toEqual({
+        code: 'NOT_FOUND',
+        httpStatus: 404,
+        message: 'Organisation introuvable',
+        fieldErrors: undefined,
+      });
+    });
+  });
+});
