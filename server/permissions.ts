@@ -39,3 +39,9 @@ export function assertCanReadOwned(user: SessionUser, ownerId: number | undefine
   if (ownerId === undefined) throw isOperator(user) ? notFound(what) : forbidden();
   assertCanReadOrg(user, ownerId);
 }
+
+/** For writes on an object: the caller must be a member of its owner (FORBIDDEN when unknown too). */
+export function assertMemberOfOwner(user: SessionUser, ownerId: number | undefined, roles: readonly MembershipRole[] = ['admin', 'member']): void {
+  if (ownerId === undefined) throw forbidden();
+  assertOrgRole(user, ownerId, roles);
+}

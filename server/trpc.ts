@@ -1,7 +1,7 @@
 import { initTRPC } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
-import { forbidden, unauthorized } from './errors';
+import { forbidden, RowErrors, unauthorized } from './errors';
 import { assertOrgRole, isOperator } from './permissions';
 import { Id } from '../shared/schemas/common';
 import type { MembershipRole } from '../shared/domain/enums';
@@ -28,12 +28,13 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const validation = error.cause instanceof ZodError ? validationErrors(error.cause) : undefined;
     let message = shape.message;
-    if (validation) message = 'Données invalides';
+    if (validation && error.message === error.cause?.message) message = 'Données invalides';
     else if (error.code === 'PARSE_ERROR') message = 'Requête illisible : le corps n’est pas un JSON valide';
+    const rowErrors = error.cause instanceof RowErrors ? error.cause.rows : undefined;
     return {
       ...shape,
       message,
-      data: { ...shape.data, stack: undefined, fieldErrors: validation?.fieldErrors, formErrors: validation?.formErrors },
+      data: { ...shape.data, stack: undefined, fieldErrors: validation?.fieldErrors, formErrors: validation?.formErrors, rowErrors },
     };
   },
 });

@@ -52,6 +52,19 @@ CREATE TABLE `place_communes` (
 );
 --> statement-breakpoint
 CREATE INDEX `place_communes_commune_idx` ON `place_communes` (`commune_code`);--> statement-breakpoint
+CREATE TABLE `place_status_events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`place_id` integer NOT NULL,
+	`from_status` text,
+	`to_status` text NOT NULL,
+	`reason` text NOT NULL,
+	`decided_by_user_id` integer,
+	`created_at` text NOT NULL,
+	FOREIGN KEY (`place_id`) REFERENCES `places`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`decided_by_user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `place_status_events_place_idx` ON `place_status_events` (`place_id`);--> statement-breakpoint
 CREATE TABLE `places` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`organisation_id` integer NOT NULL,
@@ -130,11 +143,13 @@ CREATE TABLE `order_fundings` (
 	`order_id` integer NOT NULL,
 	`funder_organisation_id` integer NOT NULL,
 	`committed_cents` integer NOT NULL,
+	`paid_cents` integer DEFAULT 0 NOT NULL,
 	`created_at` text NOT NULL,
 	PRIMARY KEY(`order_id`, `funder_organisation_id`),
 	FOREIGN KEY (`order_id`) REFERENCES `service_orders`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`funder_organisation_id`) REFERENCES `organisations`(`id`) ON UPDATE no action ON DELETE no action,
-	CONSTRAINT "order_fundings_amount_check" CHECK("order_fundings"."committed_cents" >= 0)
+	CONSTRAINT "order_fundings_amount_check" CHECK("order_fundings"."committed_cents" >= 0),
+	CONSTRAINT "order_fundings_paid_check" CHECK("order_fundings"."paid_cents" between 0 and "order_fundings"."committed_cents")
 );
 --> statement-breakpoint
 CREATE INDEX `order_fundings_funder_idx` ON `order_fundings` (`funder_organisation_id`);--> statement-breakpoint
@@ -155,9 +170,11 @@ CREATE TABLE `service_orders` (
 	`delivery_ends_on` text NOT NULL,
 	`status` text DEFAULT 'draft' NOT NULL,
 	`published_at` text,
+	`created_by_user_id` integer,
 	`created_at` text NOT NULL,
 	FOREIGN KEY (`funder_organisation_id`) REFERENCES `organisations`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`round_id`) REFERENCES `funding_rounds`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`created_by_user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
 	CONSTRAINT "service_orders_quantity_check" CHECK("service_orders"."quantity" > 0),
 	CONSTRAINT "service_orders_price_check" CHECK("service_orders"."unit_price_cents" >= 0),
 	CONSTRAINT "service_orders_people_check" CHECK("service_orders"."target_people" >= 0),
@@ -176,11 +193,14 @@ CREATE TABLE `awards` (
 	`quantity` integer NOT NULL,
 	`unit_price_cents` integer NOT NULL,
 	`delivered_quantity` integer DEFAULT 0 NOT NULL,
+	`year` integer NOT NULL,
+	`awarded_by_user_id` integer,
 	`created_at` text NOT NULL,
 	FOREIGN KEY (`order_id`) REFERENCES `service_orders`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`bid_id`) REFERENCES `bids`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`place_id`) REFERENCES `places`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`partnership_id`) REFERENCES `partnerships`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`awarded_by_user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
 	CONSTRAINT "awards_quantity_check" CHECK("awards"."quantity" >= 0),
 	CONSTRAINT "awards_price_check" CHECK("awards"."unit_price_cents" >= 0),
 	CONSTRAINT "awards_delivered_check" CHECK("awards"."delivered_quantity" between 0 and "awards"."quantity")
@@ -280,6 +300,7 @@ CREATE TABLE `ledger_transactions` (
 	`order_id` integer,
 	`delivery_id` integer,
 	`idempotency_key` text,
+	`reference` text,
 	`memo` text DEFAULT '' NOT NULL,
 	`created_at` text NOT NULL,
 	FOREIGN KEY (`order_id`) REFERENCES `service_orders`(`id`) ON UPDATE no action ON DELETE no action,
@@ -289,6 +310,15 @@ CREATE TABLE `ledger_transactions` (
 CREATE UNIQUE INDEX `ledger_transactions_idempotency_key_unique` ON `ledger_transactions` (`idempotency_key`);--> statement-breakpoint
 CREATE INDEX `ledger_transactions_order_idx` ON `ledger_transactions` (`order_id`);--> statement-breakpoint
 CREATE INDEX `ledger_transactions_delivery_idx` ON `ledger_transactions` (`delivery_id`);--> statement-breakpoint
+CREATE TABLE `departement_year_figures` (
+	`departement_code` text NOT NULL,
+	`year` integer NOT NULL,
+	`funding_cents` integer DEFAULT 0 NOT NULL,
+	`updated_at` text NOT NULL,
+	PRIMARY KEY(`departement_code`, `year`),
+	CONSTRAINT "departement_year_figures_funding_check" CHECK("departement_year_figures"."funding_cents" >= 0)
+);
+--> statement-breakpoint
 CREATE TABLE `place_year_beneficiaries` (
 	`place_id` integer NOT NULL,
 	`year` integer NOT NULL,
@@ -303,6 +333,7 @@ CREATE TABLE `place_year_figures` (
 	`services_delivered` integer DEFAULT 0 NOT NULL,
 	`revenue_delivered_cents` integer DEFAULT 0 NOT NULL,
 	`revenue_committed_cents` integer DEFAULT 0 NOT NULL,
+	`services_committed` integer DEFAULT 0 NOT NULL,
 	`beneficiaries` integer DEFAULT 0 NOT NULL,
 	`updated_at` text NOT NULL,
 	PRIMARY KEY(`place_id`, `year`),
@@ -310,7 +341,8 @@ CREATE TABLE `place_year_figures` (
 	CONSTRAINT "place_year_figures_services_check" CHECK("place_year_figures"."services_delivered" >= 0),
 	CONSTRAINT "place_year_figures_delivered_check" CHECK("place_year_figures"."revenue_delivered_cents" >= 0),
 	CONSTRAINT "place_year_figures_committed_check" CHECK("place_year_figures"."revenue_committed_cents" >= 0),
-	CONSTRAINT "place_year_figures_beneficiaries_check" CHECK("place_year_figures"."beneficiaries" >= 0)
+	CONSTRAINT "place_year_figures_beneficiaries_check" CHECK("place_year_figures"."beneficiaries" >= 0),
+	CONSTRAINT "place_year_figures_services_committed_check" CHECK("place_year_figures"."services_committed" >= 0)
 );
 --> statement-breakpoint
 CREATE INDEX `place_year_figures_year_idx` ON `place_year_figures` (`year`);

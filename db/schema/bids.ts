@@ -6,6 +6,7 @@ import { organisations } from './organisations';
 import { partnerships } from './partnerships';
 import { places } from './places';
 import { serviceOrders } from './orders';
+import { users } from './users';
 
 /** A sealed bid (offre) by an actor for its places, or by a partnership for its member places. */
 export const bids = sqliteTable(
@@ -74,6 +75,9 @@ export const awards = sqliteTable(
     unitPriceCents: integer('unit_price_cents').notNull(),
     /** Maintained with each delivery, so that "remaining" is a read, not a sum. */
     deliveredQuantity: integer('delivered_quantity').notNull().default(0),
+    /** The year the commitment counts in (the year the delivery window starts). */
+    year: integer('year').notNull(),
+    awardedByUserId: integer('awarded_by_user_id').references(() => users.id),
     createdAt: createdAt(),
   },
   (t) => [

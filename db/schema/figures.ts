@@ -16,6 +16,8 @@ export const placeYearFigures = sqliteTable(
     servicesDelivered: integer('services_delivered').notNull().default(0),
     revenueDeliveredCents: integer('revenue_delivered_cents').notNull().default(0),
     revenueCommittedCents: integer('revenue_committed_cents').notNull().default(0),
+    /** Services awarded for this year and not yet delivered: the capacity check reads it. */
+    servicesCommitted: integer('services_committed').notNull().default(0),
     beneficiaries: integer('beneficiaries').notNull().default(0),
     updatedAt: text('updated_at').notNull(),
   },
@@ -26,6 +28,7 @@ export const placeYearFigures = sqliteTable(
     check('place_year_figures_delivered_check', sql`${t.revenueDeliveredCents} >= 0`),
     check('place_year_figures_committed_check', sql`${t.revenueCommittedCents} >= 0`),
     check('place_year_figures_beneficiaries_check', sql`${t.beneficiaries} >= 0`),
+    check('place_year_figures_services_committed_check', sql`${t.servicesCommitted} >= 0`),
   ],
 );
 
@@ -40,4 +43,19 @@ export const placeYearBeneficiaries = sqliteTable(
     beneficiaryRef: text('beneficiary_ref').notNull(),
   },
   (t) => [primaryKey({ columns: [t.placeId, t.year, t.beneficiaryRef] })],
+);
+
+/**
+ * Funding mobilised per département and year (paid into ring-fenced accounts, minus credit
+ * notes): the F of the territory balance, maintained with each funding transaction.
+ */
+export const departementYearFigures = sqliteTable(
+  'departement_year_figures',
+  {
+    departementCode: text('departement_code').notNull(),
+    year: integer('year').notNull(),
+    fundingCents: integer('funding_cents').notNull().default(0),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.departementCode, t.year] }), check('departement_year_figures_funding_check', sql`${t.fundingCents} >= 0`)],
 );

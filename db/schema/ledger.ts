@@ -40,6 +40,8 @@ export const ledgerTransactions = sqliteTable(
     deliveryId: integer('delivery_id').references(() => deliveries.id),
     /** Guards retries of money movements that have no delivery of their own (payments, payouts). */
     idempotencyKey: text('idempotency_key').unique(),
+    /** The payment's own reference (bank transfer, mandate…) for funding and payouts. */
+    reference: text('reference'),
     memo: text('memo').notNull().default(''),
     createdAt: createdAt(),
   },

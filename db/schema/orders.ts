@@ -5,6 +5,7 @@ import type { ServiceName } from '../../shared/domain/services';
 import { createdAt, id } from './columns';
 import { organisations } from './organisations';
 import { fundingRounds } from './rounds';
+import { users } from './users';
 
 /** A service order (commande) posted by a funder. */
 export const serviceOrders = sqliteTable(
@@ -28,6 +29,7 @@ export const serviceOrders = sqliteTable(
     deliveryEndsOn: text('delivery_ends_on').notNull(),
     status: text('status', { enum: ORDER_STATUSES }).notNull().default('draft'),
     publishedAt: text('published_at'),
+    createdByUserId: integer('created_by_user_id').references(() => users.id),
     createdAt: createdAt(),
   },
   (t) => [
@@ -52,11 +54,14 @@ export const orderFundings = sqliteTable(
       .notNull()
       .references(() => organisations.id),
     committedCents: integer('committed_cents').notNull(),
+    /** Paid into the ring-fenced account so far: maintained with each funding transaction. */
+    paidCents: integer('paid_cents').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.funderOrganisationId] }),
     index('order_fundings_funder_idx').on(t.funderOrganisationId),
     check('order_fundings_amount_check', sql`${t.committedCents} >= 0`),
+    check('order_fundings_paid_check', sql`${t.paidCents} between 0 and ${t.committedCents}`),
   ],
 );

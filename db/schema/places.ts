@@ -4,6 +4,7 @@ import { PLACE_MODES, QUALIFICATION_STATUSES } from '../../shared/domain/enums';
 import type { ServiceName } from '../../shared/domain/services';
 import { createdAt, id } from './columns';
 import { organisations } from './organisations';
+import { users } from './users';
 
 /** A qualified place (lieu qualifié): the unit of qualification and of the consolidating ratio. */
 export const places = sqliteTable(
@@ -54,4 +55,21 @@ export const placeCommunes = sqliteTable(
     communeCode: text('commune_code').notNull(),
   },
   (t) => [primaryKey({ columns: [t.placeId, t.communeCode] }), index('place_communes_commune_idx').on(t.communeCode)],
+);
+
+/** Every qualification decision, with its reason: the history a suspended place keeps. */
+export const placeStatusEvents = sqliteTable(
+  'place_status_events',
+  {
+    id: id(),
+    placeId: integer('place_id')
+      .notNull()
+      .references(() => places.id),
+    fromStatus: text('from_status', { enum: QUALIFICATION_STATUSES }),
+    toStatus: text('to_status', { enum: QUALIFICATION_STATUSES }).notNull(),
+    reason: text('reason').notNull(),
+    decidedByUserId: integer('decided_by_user_id').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('place_status_events_place_idx').on(t.placeId)],
 );

@@ -1,5 +1,10 @@
 import { createCallerFactory, router } from '../trpc';
 import { authRouter } from './auth';
+import { awardsRouter } from './awards';
+import { bidsRouter } from './bids';
+import { deliveriesRouter } from './deliveries';
+import { ledgerRouter } from './ledger';
+import { qualificationRouter } from './qualification';
 import { configRouter } from './config';
 import { nationalRouter } from './national';
 import { ordersRouter } from './orders';
@@ -13,6 +18,11 @@ export const appRouter = router({
   places: placesRouter,
   orders: ordersRouter,
   national: nationalRouter,
+  qualification: qualificationRouter,
+  bids: bidsRouter,
+  awards: awardsRouter,
+  deliveries: deliveriesRouter,
+  ledger: ledgerRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,8 +1,25 @@
 import { OrganisationIdInput } from '../../shared/schemas/common';
+import { CoFundInput, CreateOrderInput, OpenOrdersInput, OrderIdInput, RecordPaymentInput, UpdateOrderInput } from '../../shared/schemas/orders';
 import { forbidden } from '../errors';
+import { publishOrder } from '../realtime/publish';
+import { awardsOfOrder } from '../services/awards';
 import { getOrganisation } from '../services/organisations';
-import { ordersOfFunder } from '../services/orders';
-import { organisationProcedure, router } from '../trpc';
+import {
+  assertCanSeeOrder,
+  assertOrderCreator,
+  cancelOrder,
+  coFund,
+  createOrder,
+  getOrderRow,
+  openOrdersForActor,
+  ordersOfFunder,
+  orderTotals,
+  publishOrder as publish,
+  recordPayment,
+  spendingOfFunder,
+  updateOrder,
+} from '../services/orders';
+import { authedProcedure, organisationProcedure, router } from '../trpc';
 
 export const ordersRouter = router({
   ofFunder: organisationProcedure({ operatorMayRead: true })
@@ -11,4 +28,64 @@ export const ordersRouter = router({
       if (getOrganisation(ctx.db, input.organisationId).kind !== 'funder') throw forbidden('Cette organisation n’est pas un commanditaire');
       return ordersOfFunder(ctx.db, input.organisationId);
     }),
+
+  /** Open orders one of the actor's qualified places could answer. */
+  open: organisationProcedure().input(OpenOrdersInput).query(({ ctx, input }) => openOrdersForActor(ctx.db, input)),
+
+  get: authedProcedure.input(OrderIdInput).query(({ ctx, input }) => {
+    const { order, isFunder, isCreator } = assertCanSeeOrder(ctx.db, ctx.user, input.orderId);
+    return { order, totals: orderTotals(ctx.db, order), awards: awardsOfOrder(ctx.db, order.id), viewer: { isFunder, isCreator } };
+  }),
+
+  create: organisationProcedure()
+    .input(CreateOrderInput)
+    .mutation(({ ctx, input }) => {
+      const { organisationId, ...fields } = input;
+      return { orderId: createOrder(ctx.db, organisationId, fields, ctx.user.id) };
+    }),
+
+  update: authedProcedure.input(UpdateOrderInput).mutation(({ ctx, input }) => {
+    const { orderId, ...fields } = input;
+    assertOrderCreator(ctx.db, ctx.user, orderId);
+    updateOrder(ctx.db, orderId, fields);
+    return getOrderRow(ctx.db, orderId);
+  }),
+
+  publish: authedProcedure.input(OrderIdInput).mutation(({ ctx, input }) => {
+    assertOrderCreator(ctx.db, ctx.user, input.orderId);
+    publish(ctx.db, input.orderId);
+    publishOrder(ctx.bus, ctx.db, input.orderId);
+    return getOrderRow(ctx.db, input.orderId);
+  }),
+
+  cancel: authedProcedure.input(OrderIdInput).mutation(({ ctx, input }) => {
+    assertOrderCreator(ctx.db, ctx.user, input.orderId);
+    cancelOrder(ctx.db, input.orderId);
+    publishOrder(ctx.bus, ctx.db, input.orderId);
+    return getOrderRow(ctx.db, input.orderId);
+  }),
+
+  /** Another funder joins a published order with a share of its budget. */
+  coFund: organisationProcedure()
+    .input(CoFundInput)
+    .mutation(({ ctx, input }) => {
+      assertCanSeeOrder(ctx.db, ctx.user, input.orderId);
+      coFund(ctx.db, input);
+      publishOrder(ctx.bus, ctx.db, input.orderId);
+      return orderTotals(ctx.db, getOrderRow(ctx.db, input.orderId));
+    }),
+
+  /** A funder records the payment of (part of) its share into the ring-fenced account. */
+  recordPayment: organisationProcedure()
+    .input(RecordPaymentInput)
+    .mutation(({ ctx, input }) => {
+      assertCanSeeOrder(ctx.db, ctx.user, input.orderId);
+      const result = recordPayment(ctx.db, input);
+      if (!result.replayed) publishOrder(ctx.bus, ctx.db, input.orderId);
+      return { ...result, totals: orderTotals(ctx.db, getOrderRow(ctx.db, input.orderId)) };
+    }),
+
+  spending: organisationProcedure({ operatorMayRead: true })
+    .input(OrganisationIdInput)
+    .query(({ ctx, input }) => spendingOfFunder(ctx.db, input.organisationId)),
 });

@@ -1,17 +1,355 @@
-import { desc, eq, or, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { orderFundings, serviceOrders } from '../../db/schema';
+import { awards, bids, fundingRounds, ledgerTransactions, orderFundings, organisations, placeCommunes, places, serviceOrders } from '../../db/schema';
+import { isCommuneCode } from '../../shared/domain/communes';
+import { isCancellable, isEditable, orderDepartements, placeCoversOrder, todayIso } from '../../shared/domain/orders';
+import { lineAmount } from '../../shared/money';
+import type { CoFundInput, CreateOrderInput, OpenOrdersInput, RecordPaymentInput } from '../../shared/schemas/orders';
+import { conflict, fieldError, forbidden, notFound } from '../errors';
+import type { SessionUser } from './auth';
+import { bumpDepartementFunding } from './figures';
+import { postTransaction } from './ledger';
 
-/** Orders a funder posted or co-funds, newest first. */
+export type Order = typeof serviceOrders.$inferSelect;
+type OrderFields = Omit<Required<CreateOrderInput>, 'organisationId' | 'shareCents'> & { shareCents?: number };
+
+export function getOrderRow(db: Db, orderId: number): Order {
+  const order = db.select().from(serviceOrders).where(eq(serviceOrders.id, orderId)).get();
+  if (!order) throw notFound('Commande');
+  return order;
+}
+
+/** Organisations funding an order: its creator first, then co-funders. */
+export function orderFunders(db: Db, orderId: number) {
+  return db
+    .select({
+      organisationId: orderFundings.funderOrganisationId,
+      name: organisations.name,
+      committedCents: orderFundings.committedCents,
+      paidCents: orderFundings.paidCents,
+    })
+    .from(orderFundings)
+    .innerJoin(organisations, eq(organisations.id, orderFundings.funderOrganisationId))
+    .where(eq(orderFundings.orderId, orderId))
+    .orderBy(orderFundings.createdAt)
+    .all();
+}
+
+/** Checks that need the database or the INSEE data; the schema checked the rest. */
+function checkOrderFields(db: Db, fields: OrderFields) {
+  fields.communeCodes.forEach((code, index) => {
+    if (!isCommuneCode(code)) throw fieldError(['communeCodes', index], `Commune inconnue : ${code}`);
+  });
+  if (fields.roundId !== null) {
+    const round = db.select().from(fundingRounds).where(eq(fundingRounds.id, fields.roundId)).get();
+    if (!round) throw fieldError('roundId', 'Campagne inconnue');
+    if (round.status !== 'open') throw fieldError('roundId', 'Cette campagne n’est pas ouverte');
+    const departements = orderDepartements(fields);
+    if (!departements.some((code) => round.departementCodes.includes(code))) {
+      throw fieldError('roundId', 'Le territoire de la commande est hors de celui de la campagne');
+    }
+  }
+}
+
+function orderValues(fields: OrderFields) {
+  return {
+    title: fields.title,
+    description: fields.description,
+    services: [...new Set(fields.services)],
+    departementCodes: [...new Set(fields.departementCodes)].sort(),
+    communeCodes: [...new Set(fields.communeCodes)].sort(),
+    quantity: fields.quantity,
+    unitPriceCents: fields.unitPriceCents,
+    targetPeople: fields.targetPeople,
+    bidDeadline: fields.bidDeadline,
+    deliveryStartsOn: fields.deliveryStartsOn,
+    deliveryEndsOn: fields.deliveryEndsOn,
+    roundId: fields.roundId,
+  };
+}
+
+export function createOrder(db: Db, organisationId: number, fields: OrderFields, userId: number): number {
+  checkOrderFields(db, fields);
+  const funder = db.select({ kind: organisations.kind }).from(organisations).where(eq(organisations.id, organisationId)).get();
+  if (funder?.kind !== 'funder') throw forbidden('Seul un commanditaire publie des commandes');
+  return db.transaction(() => {
+    const orderId = db
+      .insert(serviceOrders)
+      .values({ ...orderValues(fields), funderOrganisationId: organisationId, status: 'draft', createdByUserId: userId })
+      .returning({ id: serviceOrders.id })
+      .get().id;
+    const share = fields.shareCents ?? lineAmount(fields.quantity, fields.unitPriceCents);
+    db.insert(orderFundings).values({ orderId, funderOrganisationId: organisationId, committedCents: share }).run();
+    return orderId;
+  });
+}
+
+/** A draft can be edited freely; the creator's share follows unless it was set. */
+export function updateOrder(db: Db, orderId: number, fields: OrderFields): void {
+  const order = getOrderRow(db, orderId);
+  if (!isEditable(order.status)) throw conflict('Seule une commande en brouillon peut être modifiée');
+  checkOrderFields(db, fields);
+  db.transaction(() => {
+    db.update(serviceOrders).set(orderValues(fields)).where(eq(serviceOrders.id, orderId)).run();
+    const share = fields.shareCents ?? lineAmount(fields.quantity, fields.unitPriceCents);
+    const paid = orderFunders(db, orderId).find((f) => f.organisationId === order.funderOrganisationId)?.paidCents ?? 0;
+    if (share < paid) throw fieldError('shareCents', 'La part ne peut pas descendre sous ce qui est déjà versé');
+    db.update(orderFundings)
+      .set({ committedCents: share })
+      .where(and(eq(orderFundings.orderId, orderId), eq(orderFundings.funderOrganisationId, order.funderOrganisationId)))
+      .run();
+  });
+}
+
+export function publishOrder(db: Db, orderId: number, today = todayIso()): void {
+  const order = getOrderRow(db, orderId);
+  if (order.status !== 'draft') throw conflict('Seule une commande en brouillon peut être publiée');
+  if (order.bidDeadline < today) throw fieldError('bidDeadline', 'La date limite des offres est déjà passée');
+  if (order.roundId !== null) {
+    const round = db.select({ status: fundingRounds.status }).from(fundingRounds).where(eq(fundingRounds.id, order.roundId)).get();
+    if (round?.status !== 'open') throw fieldError('roundId', 'Cette campagne n’est pas ouverte');
+  }
+  db.update(serviceOrders).set({ status: 'open', publishedAt: new Date().toISOString() }).where(eq(serviceOrders.id, orderId)).run();
+}
+
+/**
+ * Cancelling before any award: the bids are rejected and whatever was paid in goes back to
+ * each funder as a credit note (ring-fenced money only ever returns to its funder).
+ */
+export function cancelOrder(db: Db, orderId: number, now = new Date()): void {
+  db.transaction(() => {
+    const order = getOrderRow(db, orderId);
+    if (!isCancellable(order.status)) throw conflict('Une commande déjà attribuée ne peut plus être annulée');
+    db.update(serviceOrders).set({ status: 'cancelled' }).where(eq(serviceOrders.id, orderId)).run();
+    db.update(bids).set({ status: 'rejected' }).where(and(eq(bids.orderId, orderId), inArray(bids.status, ['draft', 'submitted']))).run();
+    for (const funder of orderFunders(db, orderId)) {
+      if (funder.paidCents === 0) continue;
+      postTransaction(db, {
+        kind: 'credit_note',
+        orderId,
+        memo: 'Annulation de la commande : remboursement de la part versée',
+        postings: [
+          { owner: { kind: 'order_ringfence', orderId }, amountCents: -funder.paidCents },
+          { owner: { kind: 'funder', organisationId: funder.organisationId }, amountCents: funder.paidCents },
+        ],
+      });
+      db.update(orderFundings)
+        .set({ paidCents: 0 })
+        .where(and(eq(orderFundings.orderId, orderId), eq(orderFundings.funderOrganisationId, funder.organisationId)))
+        .run();
+      bumpDepartementFunding(db, orderDepartements(order), now.getUTCFullYear(), -funder.paidCents);
+    }
+  });
+}
+
+/** Another funder joins a published order with a share of its budget (Σ shares ≤ the order's amount). */
+export function coFund(db: Db, input: CoFundInput): void {
+  db.transaction(() => {
+    const order = getOrderRow(db, input.orderId);
+    if (!['open', 'awarding', 'in_delivery'].includes(order.status)) throw conflict('Seule une commande publiée et en cours peut être cofinancée');
+    const funder = db.select({ kind: organisations.kind }).from(organisations).where(eq(organisations.id, input.organisationId)).get();
+    if (funder?.kind !== 'funder') throw forbidden('Seul un commanditaire peut cofinancer');
+    const funders = orderFunders(db, input.orderId);
+    if (funders.some((f) => f.organisationId === input.organisationId)) throw conflict('Votre organisation finance déjà cette commande');
+    const room = lineAmount(order.quantity, order.unitPriceCents) - funders.reduce((sum, f) => sum + f.committedCents, 0);
+    if (input.shareCents > room) throw fieldError('shareCents', `La part dépasse le reste à financer (${room} centimes)`);
+    db.insert(orderFundings).values({ orderId: input.orderId, funderOrganisationId: input.organisationId, committedCents: input.shareCents }).run();
+  });
+}
+
+export interface PaymentResult {
+  transactionId: number;
+  replayed: boolean;
+}
+
+/**
+ * A funder records the transfer of part of its share into the ring-fenced account.
+ * Idempotent: the same key returns the first result and moves nothing more.
+ */
+export function recordPayment(db: Db, input: RecordPaymentInput, now = new Date()): PaymentResult {
+  return db.transaction(() => {
+    const previous = db
+      .select({ id: ledgerTransactions.id, orderId: ledgerTransactions.orderId })
+      .from(ledgerTransactions)
+      .where(eq(ledgerTransactions.idempotencyKey, `payment:${input.idempotencyKey}`))
+      .get();
+    if (previous) {
+      if (previous.orderId !== input.orderId) throw conflict('Cette clé d’idempotence a déjà servi pour un autre versement');
+      return { transactionId: previous.id, replayed: true };
+    }
+    const order = getOrderRow(db, input.orderId);
+    if (order.status === 'cancelled' || order.status === 'completed') throw conflict('Cette commande ne reçoit plus de versement');
+    const share = orderFunders(db, input.orderId).find((f) => f.organisationId === input.organisationId);
+    if (!share) throw forbidden('Votre organisation ne finance pas cette commande');
+    if (input.amountCents > share.committedCents - share.paidCents) {
+      throw fieldError('amountCents', `Le versement dépasse le reste de votre part (${share.committedCents - share.paidCents} centimes)`);
+    }
+    const transactionId = postTransaction(db, {
+      kind: 'funding',
+      orderId: input.orderId,
+      reference: input.reference,
+      idempotencyKey: `payment:${input.idempotencyKey}`,
+      memo: 'Versement sur le compte cantonné de la commande',
+      postings: [
+        { owner: { kind: 'funder', organisationId: input.organisationId }, amountCents: -input.amountCents },
+        { owner: { kind: 'order_ringfence', orderId: input.orderId }, amountCents: input.amountCents },
+      ],
+    });
+    db.update(orderFundings)
+      .set({ paidCents: share.paidCents + input.amountCents })
+      .where(and(eq(orderFundings.orderId, input.orderId), eq(orderFundings.funderOrganisationId, input.organisationId)))
+      .run();
+    bumpDepartementFunding(db, orderDepartements(order), now.getUTCFullYear(), input.amountCents);
+    return { transactionId, replayed: false };
+  });
+}
+
+/** Amounts of an order, from the maintained rows (never a scan of deliveries). */
+export function orderTotals(db: Db, order: Order) {
+  const funders = orderFunders(db, order.id);
+  const awarded = db
+    .select({
+      quantity: sql<number>`coalesce(sum(${awards.quantity}), 0)`,
+      cents: sql<number>`coalesce(sum(${awards.quantity} * ${awards.unitPriceCents}), 0)`,
+      deliveredQuantity: sql<number>`coalesce(sum(${awards.deliveredQuantity}), 0)`,
+      deliveredCents: sql<number>`coalesce(sum(${awards.deliveredQuantity} * ${awards.unitPriceCents}), 0)`,
+    })
+    .from(awards)
+    .where(eq(awards.orderId, order.id))
+    .get()!;
+  const bidCount = db
+    .select({ n: sql<number>`count(*)` })
+    .from(bids)
+    .where(and(eq(bids.orderId, order.id), ne(bids.status, 'draft'), ne(bids.status, 'withdrawn')))
+    .get()!.n;
+  return {
+    amountCents: lineAmount(order.quantity, order.unitPriceCents),
+    budgetCents: funders.reduce((sum, f) => sum + f.committedCents, 0),
+    fundedCents: funders.reduce((sum, f) => sum + f.paidCents, 0),
+    awardedQuantity: awarded.quantity,
+    awardedCents: awarded.cents,
+    deliveredQuantity: awarded.deliveredQuantity,
+    deliveredCents: awarded.deliveredCents,
+    bidCount,
+    funders,
+  };
+}
+
+export function orderEventPayload(db: Db, orderId: number) {
+  const order = getOrderRow(db, orderId);
+  const totals = orderTotals(db, order);
+  return {
+    orderId,
+    status: order.status,
+    bidCount: totals.bidCount,
+    fundedCents: totals.fundedCents,
+    awardedCents: totals.awardedCents,
+    deliveredCents: totals.deliveredCents,
+  };
+}
+
+/** Orders a funder posted or co-funds, newest first, with their totals. */
 export function ordersOfFunder(db: Db, organisationId: number) {
   const coFunded = db
     .select({ orderId: orderFundings.orderId })
     .from(orderFundings)
     .where(eq(orderFundings.funderOrganisationId, organisationId));
-  return db
+  const rows = db
     .select()
     .from(serviceOrders)
     .where(or(eq(serviceOrders.funderOrganisationId, organisationId), inArray(serviceOrders.id, coFunded)))
-    .orderBy(desc(serviceOrders.createdAt))
+    .orderBy(desc(serviceOrders.createdAt), desc(serviceOrders.id))
     .all();
+  return rows.map((order) => ({ ...order, totals: orderTotals(db, order) }));
+}
+
+/** The points of presence of an actor's qualified places, for territory matching. */
+export function qualifiedPlacesWithCommunes(db: Db, organisationId: number) {
+  const rows = db
+    .select({ id: places.id, name: places.name, communeCode: placeCommunes.communeCode })
+    .from(places)
+    .innerJoin(placeCommunes, eq(placeCommunes.placeId, places.id))
+    .where(and(eq(places.organisationId, organisationId), eq(places.status, 'qualified')))
+    .all();
+  const byPlace = new Map<number, { id: number; name: string; communeCodes: string[] }>();
+  for (const row of rows) {
+    const place = byPlace.get(row.id) ?? { id: row.id, name: row.name, communeCodes: [] };
+    place.communeCodes.push(row.communeCode);
+    byPlace.set(row.id, place);
+  }
+  return [...byPlace.values()];
+}
+
+/** Open orders (deadline not passed) that one of the actor's qualified places covers. */
+export function openOrdersForActor(db: Db, filters: OpenOrdersInput, today = todayIso()) {
+  const actorPlaces = qualifiedPlacesWithCommunes(db, filters.organisationId);
+  const open = db.select().from(serviceOrders).where(eq(serviceOrders.status, 'open')).orderBy(serviceOrders.bidDeadline).all();
+  return open
+    .filter((order) => order.bidDeadline >= today)
+    .filter((order) => !filters.deadlineBefore || order.bidDeadline <= filters.deadlineBefore)
+    .filter((order) => !filters.service || order.services.includes(filters.service))
+    .filter((order) => !filters.departementCode || orderDepartements(order).includes(filters.departementCode))
+    .map((order) => ({
+      ...order,
+      eligiblePlaces: actorPlaces.filter((p) => placeCoversOrder(p.communeCodes, order)).map(({ id, name }) => ({ id, name })),
+    }))
+    .filter((order) => order.eligiblePlaces.length > 0)
+    .map((order) => ({ ...order, totals: orderTotals(db, order) }));
+}
+
+/** Spending of a funder: per order, its share and payments, and the order's awards and deliveries. */
+export function spendingOfFunder(db: Db, organisationId: number) {
+  const orders = ordersOfFunder(db, organisationId).filter((o) => o.status !== 'draft');
+  const byYear = new Map<number, { year: number; committedCents: number; deliveredCents: number }>();
+  for (const order of orders) {
+    const rows = db
+      .select({
+        year: awards.year,
+        committed: sql<number>`sum((${awards.quantity} - ${awards.deliveredQuantity}) * ${awards.unitPriceCents})`,
+        delivered: sql<number>`sum(${awards.deliveredQuantity} * ${awards.unitPriceCents})`,
+      })
+      .from(awards)
+      .where(eq(awards.orderId, order.id))
+      .groupBy(awards.year)
+      .all();
+    for (const row of rows) {
+      const entry = byYear.get(row.year) ?? { year: row.year, committedCents: 0, deliveredCents: 0 };
+      entry.committedCents += row.committed;
+      entry.deliveredCents += row.delivered;
+      byYear.set(row.year, entry);
+    }
+  }
+  return {
+    orders: orders.map((o) => ({
+      id: o.id,
+      title: o.title,
+      status: o.status,
+      share: o.totals.funders.find((f) => f.organisationId === organisationId),
+      totals: o.totals,
+    })),
+    years: [...byYear.values()].sort((a, b) => a.year - b.year),
+  };
+}
+
+/**
+ * Who may see an order: the operator, its funders, and — once published — the actors and
+ * partnerships that may bid. Unknown and hidden orders look the same (FORBIDDEN).
+ */
+export function assertCanSeeOrder(db: Db, user: SessionUser, orderId: number) {
+  const order = db.select().from(serviceOrders).where(eq(serviceOrders.id, orderId)).get();
+  const isOperator = user.memberships.some((m) => m.organisationKind === 'operator');
+  if (!order) throw isOperator ? notFound('Commande') : forbidden();
+  const funderIds = orderFunders(db, orderId).map((f) => f.organisationId);
+  const orgIds = user.memberships.map((m) => m.organisationId);
+  const isFunder = funderIds.some((id) => orgIds.includes(id));
+  const mayBid = user.memberships.some((m) => m.organisationKind === 'actor' || m.organisationKind === 'partnership');
+  if (!isOperator && !isFunder && !(order.status !== 'draft' && mayBid)) throw forbidden();
+  return { order, funderIds, isFunder, isCreator: orgIds.includes(order.funderOrganisationId) };
+}
+
+/** Writes on an order (edit, publish, award…) belong to the funder that created it. */
+export function assertOrderCreator(db: Db, user: SessionUser, orderId: number): Order {
+  const order = db.select().from(serviceOrders).where(eq(serviceOrders.id, orderId)).get();
+  if (!order || !user.memberships.some((m) => m.organisationId === order.funderOrganisationId)) throw forbidden();
+  return order;
 }

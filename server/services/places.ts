@@ -10,6 +10,8 @@ export interface PlaceFigures {
   servicesDelivered: number;
   revenueDeliveredCents: number;
   revenueCommittedCents: number;
+  /** Services awarded and not yet delivered: with those delivered, checked against capacity. */
+  servicesCommitted: number;
   beneficiaries: number;
 }
 
@@ -18,6 +20,7 @@ export const emptyFigures = (year: number): PlaceFigures => ({
   servicesDelivered: 0,
   revenueDeliveredCents: 0,
   revenueCommittedCents: 0,
+  servicesCommitted: 0,
   beneficiaries: 0,
 });
 
@@ -66,6 +69,7 @@ function placeSummaries(db: Db, where: SQL, year: number) {
           servicesDelivered: figures.servicesDelivered,
           revenueDeliveredCents: figures.revenueDeliveredCents,
           revenueCommittedCents: figures.revenueCommittedCents,
+          servicesCommitted: figures.servicesCommitted,
           beneficiaries: figures.beneficiaries,
         }
       : emptyFigures(year),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isValidSiret, normaliseSiret } from '../domain/siret';
 import { isDepartementCode } from '../domain/territory';
+import { IDEMPOTENCY_KEY_PATTERN } from '../domain/deliveries';
+import { SERVICES } from '../domain/services';
 
 // Field errors speak French by default: users read them next to the field they typed in.
 z.config(z.locales.fr());
@@ -37,3 +39,21 @@ export const Year = z.number().int().min(2000).max(2100);
 
 /** Free text that is stored and shown again: bounded, trimmed. */
 export const ShortText = (max = 200) => z.string().trim().min(1).max(max);
+
+/** A calendar date, ISO `YYYY-MM-DD`. */
+export const IsoDate = z.iso.date({ error: 'Date attendue au format AAAA-MM-JJ' });
+
+export const CommuneCode = z
+  .string()
+  .max(5)
+  .regex(/^(\d{5}|2[AB]\d{3})$/, { error: 'Code commune INSEE invalide' });
+
+/** Amounts in integer cents, bounded well below the safe integers (10 million euros). */
+export const AmountCents = z.number().int().min(0).max(1_000_000_000);
+
+/** A number of services. */
+export const Quantity = z.number().int().min(1, { error: 'Au moins 1' }).max(1_000_000);
+
+export const IdempotencyKey = z.string().regex(IDEMPOTENCY_KEY_PATTERN, { error: 'Clé d’idempotence invalide (8 à 100 caractères A-Z, 0-9, - ou _)' });
+
+export const ServiceField = z.enum(SERVICES, { error: 'Service hors du référentiel national' });

@@ -13,10 +13,10 @@ export type PlacesOfOrganisationInput = z.infer<typeof PlacesOfOrganisationInput
 export const PlaceInput = z.object({ placeId: Id, year: Year.optional() }).strict();
 export type PlaceInput = z.infer<typeof PlaceInput>;
 
-export const PlaceSearchInput = z
+export const QualificationQueueInput = z
   .object({
-    departementCode: z.string().max(3).optional(),
-    status: z.enum(QUALIFICATION_STATUSES).optional(),
+    status: z.enum(QUALIFICATION_STATUSES).default('applied'),
+    year: Year.optional(),
   })
   .strict();
-export type PlaceSearchInput = z.infer<typeof PlaceSearchInput>;
+export type QualificationQueueInput = z.input<typeof QualificationQueueInput>;

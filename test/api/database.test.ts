@@ -17,6 +17,7 @@ const DOMAIN_TABLES = [
   'bid_lines',
   'bids',
   'deliveries',
+  'departement_year_figures',
   'funding_rounds',
   'ledger_accounts',
   'ledger_entries',
@@ -27,6 +28,7 @@ const DOMAIN_TABLES = [
   'partnership_members',
   'partnerships',
   'place_communes',
+  'place_status_events',
   'place_year_beneficiaries',
   'place_year_figures',
   'places',
@@ -154,7 +156,7 @@ describe('CHECK constraints', () => {
     const db = createTestDb();
     const { orderId, bidId, placeId } = orderWithBid(db);
     const award = (deliveredQuantity: number) =>
-      db.insert(awards).values({ orderId, bidId, placeId, quantity: 10, unitPriceCents: 1_000, deliveredQuantity }).run();
+      db.insert(awards).values({ orderId, bidId, placeId, quantity: 10, unitPriceCents: 1_000, deliveredQuantity, year: 2026 }).run();
 
     expect(() => award(11)).toThrow('CHECK constraint failed: awards_delivered_check');
     expect(count(db, awards)).toBe(0);
@@ -189,7 +191,7 @@ describe('unique indexes', () => {
     const { orderId, bidId, placeId } = orderWithBid(db);
     const awardId = db
       .insert(awards)
-      .values({ orderId, bidId, placeId, quantity: 10, unitPriceCents: 1_000 })
+      .values({ orderId, bidId, placeId, quantity: 10, unitPriceCents: 1_000, year: 2026 })
       .returning({ id: awards.id })
       .get().id;
     const delivery = (beneficiaryRef: string) =>

@@ -75,6 +75,7 @@ describe.skipIf(!chromiumPath)('each demo role signs in and sees its page in Fre
       servicesDelivered: 1_234,
       revenueDeliveredCents: 1_234_000,
       revenueCommittedCents: 400_000,
+      servicesCommitted: 40,
       beneficiaries: 310,
     });
     // French number formatting separates thousands with a narrow no-break space.

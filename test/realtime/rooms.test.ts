@@ -169,6 +169,7 @@ describe('events', () => {
       servicesDelivered: 3,
       revenueDeliveredCents: 3_000,
       revenueCommittedCents: 7_000,
+      servicesCommitted: 7,
       beneficiaries: 2,
     };
     testApp.deps.bus.publish(room, 'place.figures', payload);

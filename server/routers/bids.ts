@@ -1,0 +1,35 @@
+import { OrganisationIdInput } from '../../shared/schemas/common';
+import { BidIdInput, SubmitBidInput } from '../../shared/schemas/bids';
+import { OrderIdInput } from '../../shared/schemas/orders';
+import { assertMemberOfOwner } from '../permissions';
+import { publishOrder } from '../realtime/publish';
+import { bidOwner, bidsOfOrganisation, bidsVisibleTo, getBid, submitBid, withdrawBid } from '../services/bids';
+import { assertCanSeeOrder } from '../services/orders';
+import { authedProcedure, organisationProcedure, router } from '../trpc';
+
+export const bidsRouter = router({
+  /** Submit or revise the organisation's sealed bid on an order. */
+  submit: organisationProcedure()
+    .input(SubmitBidInput)
+    .mutation(({ ctx, input }) => {
+      assertCanSeeOrder(ctx.db, ctx.user, input.orderId);
+      const bidId = submitBid(ctx.db, input);
+      publishOrder(ctx.bus, ctx.db, input.orderId);
+      return getBid(ctx.db, bidId);
+    }),
+
+  withdraw: authedProcedure.input(BidIdInput).mutation(({ ctx, input }) => {
+    assertMemberOfOwner(ctx.user, bidOwner(ctx.db, input.bidId));
+    const { orderId } = withdrawBid(ctx.db, input.bidId);
+    publishOrder(ctx.bus, ctx.db, orderId);
+    return getBid(ctx.db, input.bidId);
+  }),
+
+  /** The bids of an order as the caller may see them: all (funders), its own (bidder), or a count. */
+  ofOrder: authedProcedure.input(OrderIdInput).query(({ ctx, input }) => {
+    const { funderIds } = assertCanSeeOrder(ctx.db, ctx.user, input.orderId);
+    return bidsVisibleTo(ctx.db, ctx.user, input.orderId, funderIds);
+  }),
+
+  mine: organisationProcedure().input(OrganisationIdInput).query(({ ctx, input }) => bidsOfOrganisation(ctx.db, input.organisationId)),
+});

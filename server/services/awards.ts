@@ -1,0 +1,166 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { awards, bidLines, bids, places, serviceOrders } from '../../db/schema';
+import { acceptsAwards, commitmentYear, todayIso } from '../../shared/domain/orders';
+import { isActivePlace } from '../../shared/domain/qualification';
+import { lineAmount } from '../../shared/money';
+import type { AwardInput } from '../../shared/schemas/bids';
+import { conflict, fieldError } from '../errors';
+import { bumpPlaceFigures, placeYearFigures } from './figures';
+import type { PlaceFigures } from './places';
+import { getOrderRow, orderTotals } from './orders';
+
+export interface AwardResult {
+  orderId: number;
+  awardIds: number[];
+  /** New figures of each place that received an award, for the live events. */
+  figures: { placeId: number; figures: PlaceFigures }[];
+}
+
+/**
+ * Awards lines of standing bids, all in one immediate transaction, so that two funders (or two
+ * tabs) awarding at once are serialised and re-check against each other's result: Σ awarded
+ * never exceeds the order, what was offered, each place's capacity, or the money paid in.
+ */
+export function awardLines(db: Db, input: AwardInput, userId: number, today = todayIso()): AwardResult {
+  return db.transaction(
+    () => {
+      const order = getOrderRow(db, input.orderId);
+      if (!acceptsAwards(order, today)) {
+        throw conflict(order.status === 'open' ? 'Les offres sont encore ouvertes : closez-les ou attendez la date limite' : 'Cette commande ne peut plus être attribuée');
+      }
+      const year = commitmentYear(order);
+      const totals = orderTotals(db, order);
+      let awardedQuantity = totals.awardedQuantity;
+      let awardedCents = totals.awardedCents;
+      const extraServices = new Map<number, number>();
+      const planned: { bidId: number; placeId: number; quantity: number; unitPriceCents: number; partnershipId: number | null }[] = [];
+
+      input.lines.forEach((line, index) => {
+        const path = (field: string) => ['lines', index, field];
+        const bid = db.select().from(bids).where(eq(bids.id, line.bidId)).get();
+        if (!bid || bid.orderId !== order.id) throw fieldError(path('bidId'), 'Cette offre ne répond pas à cette commande');
+        if (bid.status !== 'submitted' && bid.status !== 'awarded') throw fieldError(path('bidId'), 'Cette offre n’est plus en lice (retirée ou rejetée)');
+        const offered = db.select().from(bidLines).where(and(eq(bidLines.bidId, bid.id), eq(bidLines.placeId, line.placeId))).get();
+        if (!offered) throw fieldError(path('placeId'), 'Ce lieu ne figure pas dans cette offre');
+        const already = db.select({ id: awards.id }).from(awards).where(and(eq(awards.bidId, bid.id), eq(awards.placeId, line.placeId))).get();
+        if (already) throw fieldError(path('placeId'), 'Cette ligne est déjà attribuée');
+        if (line.quantity > offered.quantity) throw fieldError(path('quantity'), `Au plus ${offered.quantity} services : la quantité offerte`);
+        const place = db.select().from(places).where(eq(places.id, line.placeId)).get()!;
+        if (!isActivePlace(place.status)) throw fieldError(path('placeId'), 'Ce lieu n’est pas qualifié (suspendu ou non qualifié)');
+        const figures = placeYearFigures(db, place.id, year);
+        const projected = figures.servicesDelivered + figures.servicesCommitted + (extraServices.get(place.id) ?? 0) + line.quantity;
+        if (projected > place.yearlyCapacity) {
+          throw fieldError(path('quantity'), `Capacité annuelle du lieu dépassée : ${projected} services prévus pour ${place.yearlyCapacity} déclarés`);
+        }
+        extraServices.set(place.id, (extraServices.get(place.id) ?? 0) + line.quantity);
+        awardedQuantity += line.quantity;
+        if (awardedQuantity > order.quantity) throw fieldError(path('quantity'), `L’attribution dépasserait la commande (${order.quantity} services)`);
+        awardedCents += lineAmount(line.quantity, bid.unitPriceCents);
+        if (awardedCents > totals.fundedCents) {
+          throw fieldError(path('quantity'), `L’attribution dépasserait les fonds versés sur le compte cantonné (${totals.fundedCents} centimes)`);
+        }
+        planned.push({ bidId: bid.id, placeId: place.id, quantity: line.quantity, unitPriceCents: bid.unitPriceCents, partnershipId: bid.partnershipId });
+      });
+
+      const now = new Date().toISOString();
+      const awardIds: number[] = [];
+      const figures = new Map<number, PlaceFigures>();
+      for (const line of planned) {
+        awardIds.push(
+          db
+            .insert(awards)
+            .values({ orderId: order.id, ...line, year, awardedByUserId: userId, createdAt: now })
+            .returning({ id: awards.id })
+            .get().id,
+        );
+        figures.set(
+          line.placeId,
+          bumpPlaceFigures(db, line.placeId, year, {
+            servicesCommitted: line.quantity,
+            revenueCommittedCents: lineAmount(line.quantity, line.unitPriceCents),
+          }),
+        );
+      }
+      db.update(bids).set({ status: 'awarded' }).where(inArray(bids.id, [...new Set(planned.map((l) => l.bidId))])).run();
+      const status = awardedQuantity === order.quantity ? 'in_delivery' : order.status === 'in_delivery' ? 'in_delivery' : 'awarding';
+      db.update(serviceOrders).set({ status }).where(eq(serviceOrders.id, order.id)).run();
+      return { orderId: order.id, awardIds, figures: [...figures].map(([placeId, f]) => ({ placeId, figures: f })) };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** The funder closes bidding early: no more bids, awards can start. */
+export function closeBidding(db: Db, orderId: number): void {
+  const order = getOrderRow(db, orderId);
+  if (order.status !== 'open') throw conflict('Seule une commande ouverte peut être close aux offres');
+  db.update(serviceOrders).set({ status: 'awarding' }).where(eq(serviceOrders.id, orderId)).run();
+}
+
+/** The funder rejects standing bids it will not award. */
+export function rejectBids(db: Db, orderId: number, bidIds: number[]): void {
+  db.transaction(() => {
+    const rows = db.select().from(bids).where(inArray(bids.id, bidIds)).all();
+    bidIds.forEach((id, index) => {
+      const bid = rows.find((b) => b.id === id);
+      if (!bid || bid.orderId !== orderId) throw fieldError(['bidIds', index], 'Cette offre ne répond pas à cette commande');
+      if (bid.status !== 'submitted') throw fieldError(['bidIds', index], 'Seule une offre en lice peut être rejetée');
+    });
+    db.update(bids).set({ status: 'rejected' }).where(inArray(bids.id, bidIds)).run();
+  });
+}
+
+/** Awarding is over: the order goes into delivery and the bids left standing are rejected. */
+export function finishAwarding(db: Db, orderId: number): void {
+  db.transaction(() => {
+    const order = getOrderRow(db, orderId);
+    if (order.status !== 'awarding') throw conflict('Seule une commande en cours d’attribution peut passer en réalisation');
+    const { n } = db.select({ n: sql<number>`count(*)` }).from(awards).where(eq(awards.orderId, orderId)).get()!;
+    if (n === 0) throw conflict('Aucune attribution : annulez plutôt la commande');
+    db.update(bids).set({ status: 'rejected' }).where(and(eq(bids.orderId, orderId), eq(bids.status, 'submitted'))).run();
+    db.update(serviceOrders).set({ status: 'in_delivery' }).where(eq(serviceOrders.id, orderId)).run();
+  });
+}
+
+/** Awards of a place with their delivery progress, newest first. */
+export function awardsOfPlace(db: Db, placeId: number) {
+  return db
+    .select({
+      id: awards.id,
+      orderId: awards.orderId,
+      orderTitle: serviceOrders.title,
+      orderStatus: serviceOrders.status,
+      services: serviceOrders.services,
+      deliveryStartsOn: serviceOrders.deliveryStartsOn,
+      deliveryEndsOn: serviceOrders.deliveryEndsOn,
+      quantity: awards.quantity,
+      deliveredQuantity: awards.deliveredQuantity,
+      unitPriceCents: awards.unitPriceCents,
+      partnershipId: awards.partnershipId,
+      year: awards.year,
+    })
+    .from(awards)
+    .innerJoin(serviceOrders, eq(serviceOrders.id, awards.orderId))
+    .where(eq(awards.placeId, placeId))
+    .orderBy(sql`${awards.id} desc`)
+    .all();
+}
+
+export function awardsOfOrder(db: Db, orderId: number) {
+  return db
+    .select({
+      id: awards.id,
+      bidId: awards.bidId,
+      placeId: awards.placeId,
+      placeName: places.name,
+      quantity: awards.quantity,
+      deliveredQuantity: awards.deliveredQuantity,
+      unitPriceCents: awards.unitPriceCents,
+    })
+    .from(awards)
+    .innerJoin(places, eq(places.id, awards.placeId))
+    .where(eq(awards.orderId, orderId))
+    .orderBy(awards.id)
+    .all();
+}

@@ -1,0 +1,139 @@
+import type { Db } from '../../db/client';
+import { orderDepartements } from '../../shared/domain/orders';
+import { splitCents } from '../../shared/money';
+
+/**
+ * Recomputes every maintained figure from the ledger entries and the business rows, and lists
+ * each difference in words. Run by `npm run ledger:check`, by the operator, and by the tests
+ * after every scenario: dashboards are only as good as this check.
+ */
+export function checkLedger(db: Db) {
+  const sqlite = db.$client;
+  const differences: string[] = [];
+  const all = <T>(query: string, ...params: unknown[]) => sqlite.prepare(query).all(...params) as T[];
+
+  for (const t of all<{ id: number; total: number; n: number }>(
+    `select t.id, coalesce(sum(e.amount_cents), 0) as total, count(e.id) as n
+     from ledger_transactions t left join ledger_entries e on e.transaction_id = t.id group by t.id
+     having total <> 0 or n < 2`,
+  )) {
+    differences.push(`transaction ${t.id}: ${t.n} entries summing to ${t.total} (must be ≥ 2 entries summing to 0)`);
+  }
+
+  // Ring-fenced accounts: never negative; equal to paid in minus delivered.
+  for (const o of all<{ id: number; balance: number; paid: number; delivered: number }>(
+    `select o.id,
+       coalesce((select sum(e.amount_cents) from ledger_entries e join ledger_accounts a on a.id = e.account_id
+                 where a.key = 'order_ringfence:' || o.id), 0) as balance,
+       coalesce((select sum(paid_cents) from order_fundings f where f.order_id = o.id), 0) as paid,
+       coalesce((select sum(amount_cents) from deliveries d where d.order_id = o.id), 0) as delivered
+     from service_orders o`,
+  )) {
+    if (o.balance < 0) differences.push(`order ${o.id}: ring-fenced balance ${o.balance} is negative`);
+    if (o.balance !== o.paid - o.delivered) {
+      differences.push(`order ${o.id}: ring-fenced balance ${o.balance} ≠ paid ${o.paid} − delivered ${o.delivered}`);
+    }
+  }
+
+  // What each funder paid, from its own entries on the order's ring-fence.
+  for (const f of all<{ orderId: number; funder: number; paid: number; ledger: number }>(
+    `select f.order_id as orderId, f.funder_organisation_id as funder, f.paid_cents as paid,
+       coalesce((select sum(e.amount_cents) from ledger_entries e join ledger_accounts a on a.id = e.account_id
+                 join ledger_transactions t on t.id = e.transaction_id
+                 where t.order_id = f.order_id and a.key = 'funder:' || f.funder_organisation_id
+                   and t.kind in ('funding', 'credit_note')), 0) as ledger
+     from order_fundings f`,
+  )) {
+    if (f.paid !== -f.ledger) differences.push(`order ${f.orderId}, funder ${f.funder}: paid_cents ${f.paid} ≠ ledger ${-f.ledger}`);
+  }
+
+  // Awards: delivered quantities, and the order-level limits.
+  for (const a of all<{ id: number; recorded: number; recomputed: number }>(
+    `select a.id, a.delivered_quantity as recorded, coalesce((select sum(quantity) from deliveries d where d.award_id = a.id), 0) as recomputed
+     from awards a where recorded <> recomputed`,
+  )) {
+    differences.push(`award ${a.id}: delivered_quantity ${a.recorded} ≠ Σ deliveries ${a.recomputed}`);
+  }
+  for (const o of all<{ id: number; quantity: number; awarded: number; awardedCents: number; paid: number }>(
+    `select o.id, o.quantity, coalesce(sum(a.quantity), 0) as awarded, coalesce(sum(a.quantity * a.unit_price_cents), 0) as awardedCents,
+       coalesce((select sum(paid_cents) from order_fundings f where f.order_id = o.id), 0) as paid
+     from service_orders o left join awards a on a.order_id = o.id group by o.id`,
+  )) {
+    if (o.awarded > o.quantity) differences.push(`order ${o.id}: awarded ${o.awarded} services > ordered ${o.quantity}`);
+    // Awards are bounded by what was paid in, and paid money only leaves through deliveries or before any award.
+    if (o.awardedCents > o.paid) differences.push(`order ${o.id}: awarded ${o.awardedCents} > paid in ${o.paid}`);
+  }
+
+  // Place-year figures against a recomputation: revenue from the place accounts' delivery entries.
+  type Figures = { services: number; revenue: number; committed: number; servicesCommitted: number; people: number };
+  const recomputed = new Map<string, Figures>();
+  const at = (placeId: number, year: number) => {
+    const key = `${placeId}:${year}`;
+    let f = recomputed.get(key);
+    if (!f) recomputed.set(key, (f = { services: 0, revenue: 0, committed: 0, servicesCommitted: 0, people: 0 }));
+    return f;
+  };
+  for (const r of all<{ placeId: number; year: number; services: number; people: number }>(
+    `select place_id as placeId, cast(substr(delivered_on, 1, 4) as integer) as year, sum(quantity) as services,
+       count(distinct beneficiary_ref) as people from deliveries group by placeId, year`,
+  )) {
+    Object.assign(at(r.placeId, r.year), { services: r.services, people: r.people });
+  }
+  for (const r of all<{ placeId: number; year: number; revenue: number }>(
+    `select d.place_id as placeId, cast(substr(d.delivered_on, 1, 4) as integer) as year, sum(e.amount_cents) as revenue
+     from ledger_entries e join ledger_transactions t on t.id = e.transaction_id and t.kind = 'delivery'
+     join ledger_accounts a on a.id = e.account_id and a.kind = 'place'
+     join deliveries d on d.id = t.delivery_id group by placeId, year`,
+  )) {
+    at(r.placeId, r.year).revenue = r.revenue;
+  }
+  for (const r of all<{ placeId: number; year: number; committed: number; services: number }>(
+    `select place_id as placeId, year, sum((quantity - delivered_quantity) * unit_price_cents) as committed,
+       sum(quantity - delivered_quantity) as services from awards group by placeId, year`,
+  )) {
+    Object.assign(at(r.placeId, r.year), { committed: r.committed, servicesCommitted: r.services });
+  }
+  const stored = all<{ placeId: number; year: number; services: number; revenue: number; committed: number; servicesCommitted: number; people: number }>(
+    `select place_id as placeId, year, services_delivered as services, revenue_delivered_cents as revenue,
+       revenue_committed_cents as committed, services_committed as servicesCommitted, beneficiaries as people from place_year_figures`,
+  );
+  const storedKeys = new Set<string>();
+  for (const s of stored) {
+    const key = `${s.placeId}:${s.year}`;
+    storedKeys.add(key);
+    const r = recomputed.get(key) ?? { services: 0, revenue: 0, committed: 0, servicesCommitted: 0, people: 0 };
+    for (const field of ['services', 'revenue', 'committed', 'servicesCommitted', 'people'] as const) {
+      if (s[field] !== r[field]) differences.push(`place ${s.placeId}, ${s.year}: ${field} ${s[field]} ≠ recomputed ${r[field]}`);
+    }
+  }
+  for (const [key, r] of recomputed) {
+    if (!storedKeys.has(key) && (r.services || r.revenue || r.committed || r.people)) differences.push(`place-year ${key}: figures missing`);
+  }
+
+  // Funding mobilised per département and year, from funding and credit-note entries.
+  const funding = new Map<string, number>();
+  for (const t of all<{ orderId: number; year: number; amount: number; departementCodes: string; communeCodes: string }>(
+    `select t.order_id as orderId, cast(substr(t.created_at, 1, 4) as integer) as year, e.amount_cents as amount,
+       o.departement_codes as departementCodes, o.commune_codes as communeCodes
+     from ledger_transactions t join ledger_entries e on e.transaction_id = t.id
+     join ledger_accounts a on a.id = e.account_id and a.kind = 'order_ringfence'
+     join service_orders o on o.id = t.order_id where t.kind in ('funding', 'credit_note')`,
+  )) {
+    const codes = orderDepartements({ departementCodes: JSON.parse(t.departementCodes), communeCodes: JSON.parse(t.communeCodes) });
+    const parts = splitCents(Math.abs(t.amount), codes.map(() => 1));
+    codes.forEach((code, i) => funding.set(`${code}:${t.year}`, (funding.get(`${code}:${t.year}`) ?? 0) + Math.sign(t.amount) * parts[i]!));
+  }
+  for (const d of all<{ code: string; year: number; funding: number }>(
+    'select departement_code as code, year, funding_cents as funding from departement_year_figures',
+  )) {
+    const expected = funding.get(`${d.code}:${d.year}`) ?? 0;
+    funding.delete(`${d.code}:${d.year}`);
+    if (d.funding !== expected) differences.push(`département ${d.code}, ${d.year}: funding ${d.funding} ≠ recomputed ${expected}`);
+  }
+  for (const [key, amount] of funding) if (amount !== 0) differences.push(`département-year ${key}: funding ${amount} not recorded`);
+
+  const counts = all<{ transactions: number; entries: number }>(
+    'select (select count(*) from ledger_transactions) as transactions, (select count(*) from ledger_entries) as entries',
+  )[0]!;
+  return { ok: differences.length === 0, differences, ...counts, placeYears: stored.length };
+}

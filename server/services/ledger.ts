@@ -1,0 +1,152 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { preparedFor } from '../../db/prepared';
+import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../../db/schema';
+import type { LedgerAccountKind, LedgerTransactionKind } from '../../shared/domain/enums';
+import { assertCents } from '../../shared/money';
+
+// Functions here take the database itself, also inside a transaction: better-sqlite3 runs the
+// whole callback on the one connection, and prepared statements are per connection.
+
+export type AccountOwner =
+  | { kind: 'funder'; organisationId: number }
+  | { kind: 'partnership'; organisationId: number }
+  | { kind: 'payout'; organisationId: number }
+  | { kind: 'order_ringfence'; orderId: number }
+  | { kind: 'place'; placeId: number };
+
+function accountKey(owner: AccountOwner): string {
+  switch (owner.kind) {
+    case 'order_ringfence':
+      return `order_ringfence:${owner.orderId}`;
+    case 'place':
+      return `place:${owner.placeId}`;
+    default:
+      return `${owner.kind}:${owner.organisationId}`;
+  }
+}
+
+const statements = preparedFor((db) => ({
+  accountByKey: db
+    .select({ id: ledgerAccounts.id })
+    .from(ledgerAccounts)
+    .where(eq(ledgerAccounts.key, sql.placeholder('key')))
+    .prepare(),
+  balance: db
+    .select({ balance: sql<number>`coalesce(sum(${ledgerEntries.amountCents}), 0)` })
+    .from(ledgerEntries)
+    .where(eq(ledgerEntries.accountId, sql.placeholder('accountId')))
+    .prepare(),
+}));
+
+/** The account of an owner, created on first use. */
+export function accountId(db: Db, owner: AccountOwner): number {
+  const key = accountKey(owner);
+  const existing = statements(db).accountByKey.get({ key });
+  if (existing) return existing.id;
+  return db
+    .insert(ledgerAccounts)
+    .values({
+      kind: owner.kind as LedgerAccountKind,
+      key,
+      organisationId: 'organisationId' in owner ? owner.organisationId : null,
+      orderId: 'orderId' in owner ? owner.orderId : null,
+      placeId: 'placeId' in owner ? owner.placeId : null,
+    })
+    .returning({ id: ledgerAccounts.id })
+    .get().id;
+}
+
+/** Balance of an account: Σ of its entries (positive = money held). */
+export function balanceOf(db: Db, owner: AccountOwner): number {
+  const key = accountKey(owner);
+  const account = statements(db).accountByKey.get({ key });
+  return account ? statements(db).balance.get({ accountId: account.id })!.balance : 0;
+}
+
+export interface Posting {
+  owner: AccountOwner;
+  amountCents: number;
+}
+
+export interface NewTransaction {
+  kind: LedgerTransactionKind;
+  orderId?: number;
+  deliveryId?: number;
+  reference?: string;
+  memo?: string;
+  idempotencyKey?: string;
+  postings: Posting[];
+}
+
+export class LedgerRuleError extends Error {}
+
+/**
+ * What each kind of transaction may do with a ring-fenced account (DESIGN §2): money in it can
+ * only come from the order's funders and leave to a place (delivery) or back to a funder
+ * (credit note). Enforced here, in the ledger layer, whatever the caller.
+ */
+function checkRingFence(transaction: NewTransaction): void {
+  const ringFenced = transaction.postings.filter((p) => p.owner.kind === 'order_ringfence');
+  if (ringFenced.length === 0) return;
+  for (const posting of ringFenced) {
+    if (posting.owner.kind !== 'order_ringfence' || posting.owner.orderId !== transaction.orderId) {
+      throw new LedgerRuleError('A ring-fenced account only moves within its own order’s transactions');
+    }
+  }
+  const others = transaction.postings.filter((p) => p.owner.kind !== 'order_ringfence');
+  const allowed: Record<LedgerTransactionKind, { in: boolean; counterparties: AccountOwner['kind'][] }> = {
+    funding: { in: true, counterparties: ['funder'] },
+    delivery: { in: false, counterparties: ['place'] },
+    credit_note: { in: false, counterparties: ['funder'] },
+    pooling_fee: { in: false, counterparties: [] },
+    payout: { in: false, counterparties: [] },
+  };
+  const rule = allowed[transaction.kind];
+  const inflow = ringFenced.reduce((sum, p) => sum + p.amountCents, 0);
+  if (rule.counterparties.length === 0 || (rule.in ? inflow <= 0 : inflow >= 0)) {
+    throw new LedgerRuleError(`A ${transaction.kind} transaction cannot move money ${inflow >= 0 ? 'into' : 'out of'} a ring-fenced account`);
+  }
+  if (!others.every((p) => rule.counterparties.includes(p.owner.kind))) {
+    throw new LedgerRuleError(`Ring-fenced money of a ${transaction.kind} can only go to: ${rule.counterparties.join(', ')}`);
+  }
+}
+
+/**
+ * Posts a balanced transaction. Must run inside the caller's `db.transaction` so that the
+ * entries, the business rows and the figures commit together or not at all.
+ */
+export function postTransaction(db: Db, transaction: NewTransaction): number {
+  if (transaction.postings.length < 2) throw new LedgerRuleError('A transaction needs at least two entries');
+  let total = 0;
+  for (const posting of transaction.postings) {
+    assertCents(posting.amountCents, 'ledger entry');
+    if (posting.amountCents === 0) throw new LedgerRuleError('A ledger entry cannot be zero');
+    total += posting.amountCents;
+  }
+  if (total !== 0) throw new LedgerRuleError(`A transaction must sum to zero, got ${total}`);
+  checkRingFence(transaction);
+
+  const transactionId = db
+    .insert(ledgerTransactions)
+    .values({
+      kind: transaction.kind,
+      orderId: transaction.orderId ?? null,
+      deliveryId: transaction.deliveryId ?? null,
+      reference: transaction.reference ?? null,
+      memo: transaction.memo ?? '',
+      idempotencyKey: transaction.idempotencyKey ?? null,
+    })
+    .returning({ id: ledgerTransactions.id })
+    .get().id;
+  for (const posting of transaction.postings) {
+    db.insert(ledgerEntries).values({ transactionId, accountId: accountId(db, posting.owner), amountCents: posting.amountCents }).run();
+  }
+  // No ring-fenced account may ever go below zero: spending money that was not paid in.
+  for (const posting of transaction.postings) {
+    if (posting.owner.kind === 'order_ringfence' && balanceOf(db, posting.owner) < 0) {
+      throw new LedgerRuleError('The ring-fenced account would go below zero');
+    }
+  }
+  return transactionId;
+}

@@ -1,0 +1,64 @@
+import { departementOfCommuneCode } from './territory';
+import type { OrderStatus } from './enums';
+
+/** Today as an ISO date (YYYY-MM-DD) in UTC: the unit of bid deadlines and delivery dates. */
+export function todayIso(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export interface OrderTerritory {
+  departementCodes: readonly string[];
+  communeCodes: readonly string[];
+}
+
+/** Every département an order touches: named ones and those of its named communes. */
+export function orderDepartements(order: OrderTerritory): string[] {
+  return [...new Set([...order.departementCodes, ...order.communeCodes.map(departementOfCommuneCode)])].sort();
+}
+
+/**
+ * A place covers an order when one of its points of presence is in a commune the order names,
+ * or in a département it names.
+ */
+export function placeCoversOrder(placeCommuneCodes: readonly string[], order: OrderTerritory): boolean {
+  return placeCommuneCodes.some(
+    (code) => order.communeCodes.includes(code) || order.departementCodes.includes(departementOfCommuneCode(code)),
+  );
+}
+
+export interface OrderDates {
+  bidDeadline: string;
+  deliveryStartsOn: string;
+  deliveryEndsOn: string;
+}
+
+/** Bids are accepted while the order is open and its deadline (inclusive) has not passed. */
+export function acceptsBids(order: { status: OrderStatus; bidDeadline: string }, today = todayIso()): boolean {
+  return order.status === 'open' && today <= order.bidDeadline;
+}
+
+/**
+ * Awards are made once bidding is over: the funder closed it (awarding) or the deadline passed.
+ * An order already in delivery can still take awards for what is left.
+ */
+export function acceptsAwards(order: { status: OrderStatus; bidDeadline: string }, today = todayIso()): boolean {
+  if (order.status === 'awarding' || order.status === 'in_delivery') return true;
+  return order.status === 'open' && today > order.bidDeadline;
+}
+
+/** Deliveries are recorded against awards while the order is being awarded or delivered. */
+export function acceptsDeliveries(status: OrderStatus): boolean {
+  return status === 'awarding' || status === 'in_delivery';
+}
+
+export const isEditable = (status: OrderStatus) => status === 'draft';
+export const isCancellable = (status: OrderStatus) => status === 'draft' || status === 'open';
+
+export function withinWindow(date: string, order: Pick<OrderDates, 'deliveryStartsOn' | 'deliveryEndsOn'>): boolean {
+  return date >= order.deliveryStartsOn && date <= order.deliveryEndsOn;
+}
+
+/** The year an award's commitment counts in: the year its delivery window starts. */
+export function commitmentYear(order: Pick<OrderDates, 'deliveryStartsOn'>): number {
+  return Number(order.deliveryStartsOn.slice(0, 4));
+}
