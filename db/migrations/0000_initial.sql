@@ -274,10 +274,12 @@ CREATE TABLE `ledger_accounts` (
 	`organisation_id` integer,
 	`order_id` integer,
 	`place_id` integer,
+	`balance_cents` integer DEFAULT 0 NOT NULL,
 	`created_at` text NOT NULL,
 	FOREIGN KEY (`organisation_id`) REFERENCES `organisations`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`order_id`) REFERENCES `service_orders`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`place_id`) REFERENCES `places`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "ledger_accounts_ringfence_check" CHECK("ledger_accounts"."kind" <> 'order_ringfence' or "ledger_accounts"."balance_cents" >= 0),
 	CONSTRAINT "ledger_accounts_one_owner_check" CHECK(("ledger_accounts"."organisation_id" is not null) + ("ledger_accounts"."order_id" is not null) + ("ledger_accounts"."place_id" is not null) = 1)
 );
 --> statement-breakpoint

@@ -21,9 +21,13 @@ export const ledgerAccounts = sqliteTable(
     organisationId: integer('organisation_id').references(() => organisations.id),
     orderId: integer('order_id').references(() => serviceOrders.id),
     placeId: integer('place_id').references(() => places.id),
+    /** Σ of the account's entries, maintained with each entry; ledger:check recomputes it. */
+    balanceCents: integer('balance_cents').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
+    // The database itself refuses spending ring-fenced money that was not paid in.
+    check('ledger_accounts_ringfence_check', sql`${t.kind} <> 'order_ringfence' or ${t.balanceCents} >= 0`),
     check(
       'ledger_accounts_one_owner_check',
       sql`(${t.organisationId} is not null) + (${t.orderId} is not null) + (${t.placeId} is not null) = 1`,

@@ -20,6 +20,14 @@ export function checkLedger(db: Db) {
     differences.push(`transaction ${t.id}: ${t.n} entries summing to ${t.total} (must be ≥ 2 entries summing to 0)`);
   }
 
+  // Maintained account balances against the entries.
+  for (const a of all<{ key: string; stored: number; recomputed: number }>(
+    `select a.key, a.balance_cents as stored, coalesce((select sum(amount_cents) from ledger_entries e where e.account_id = a.id), 0) as recomputed
+     from ledger_accounts a where stored <> recomputed`,
+  )) {
+    differences.push(`account ${a.key}: balance ${a.stored} ≠ Σ entries ${a.recomputed}`);
+  }
+
   // Ring-fenced accounts: never negative; equal to paid in minus delivered.
   for (const o of all<{ id: number; balance: number; paid: number; delivered: number }>(
     `select o.id,

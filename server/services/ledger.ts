@@ -33,10 +33,11 @@ const statements = preparedFor((db) => ({
     .where(eq(ledgerAccounts.key, sql.placeholder('key')))
     .prepare(),
   balance: db
-    .select({ balance: sql<number>`coalesce(sum(${ledgerEntries.amountCents}), 0)` })
-    .from(ledgerEntries)
-    .where(eq(ledgerEntries.accountId, sql.placeholder('accountId')))
+    .select({ balance: ledgerAccounts.balanceCents })
+    .from(ledgerAccounts)
+    .where(eq(ledgerAccounts.key, sql.placeholder('key')))
     .prepare(),
+  addToBalance: db.$client.prepare<[number, number]>('update ledger_accounts set balance_cents = balance_cents + ? where id = ?'),
 }));
 
 /** The account of an owner, created on first use. */
@@ -57,11 +58,9 @@ export function accountId(db: Db, owner: AccountOwner): number {
     .get().id;
 }
 
-/** Balance of an account: Σ of its entries (positive = money held). */
+/** Balance of an account: Σ of its entries (positive = money held), maintained on write. */
 export function balanceOf(db: Db, owner: AccountOwner): number {
-  const key = accountKey(owner);
-  const account = statements(db).accountByKey.get({ key });
-  return account ? statements(db).balance.get({ accountId: account.id })!.balance : 0;
+  return statements(db).balance.get({ key: accountKey(owner) })?.balance ?? 0;
 }
 
 export interface Posting {
@@ -140,12 +139,14 @@ export function postTransaction(db: Db, transaction: NewTransaction): number {
     .returning({ id: ledgerTransactions.id })
     .get().id;
   for (const posting of transaction.postings) {
-    db.insert(ledgerEntries).values({ transactionId, accountId: accountId(db, posting.owner), amountCents: posting.amountCents }).run();
-  }
-  // No ring-fenced account may ever go below zero: spending money that was not paid in.
-  for (const posting of transaction.postings) {
-    if (posting.owner.kind === 'order_ringfence' && balanceOf(db, posting.owner) < 0) {
-      throw new LedgerRuleError('The ring-fenced account would go below zero');
+    const account = accountId(db, posting.owner);
+    db.insert(ledgerEntries).values({ transactionId, accountId: account, amountCents: posting.amountCents }).run();
+    try {
+      statements(db).addToBalance.run(posting.amountCents, account);
+    } catch (error) {
+      // The CHECK on ring-fenced accounts: spending money that was not paid in.
+      if (String(error).includes('ledger_accounts_ringfence_check')) throw new LedgerRuleError('The ring-fenced account would go below zero');
+      throw error;
     }
   }
   return transactionId;
