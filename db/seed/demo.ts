@@ -10,6 +10,7 @@ import type { Db } from '../client';
 import { users } from '../schema';
 import { DEMO_LOGINS, DEMO_PASSWORD, demoEmail, type DemoRole } from './demo-logins';
 import { createRandom, type Random } from './random';
+import { seedMarketplace } from './demo-market';
 
 /**
  * The demo: four régions, about 150 places, 12 funders, two partnerships and an open round.
@@ -61,6 +62,20 @@ function isoDate(random: Random, fromYear: number, toYear: number, toMonth = 12)
   return `${year}-${String(month).padStart(2, '0')}-${String(random.int(1, 28)).padStart(2, '0')}T09:00:00.000Z`;
 }
 
+/**
+ * Declared yearly capacity: most places can reach the band (1 700–2 600 services), some are
+ * small (they stay fragile), a few are large enough to go past the ceiling.
+ */
+function capacity(random: Random): number {
+  const roll = random.next();
+  if (roll < 0.15) return random.int(8, 14) * 100;
+  if (roll > 0.9) return random.int(27, 30) * 100;
+  return random.int(17, 26) * 100;
+}
+
+/** The four hand-written places: Quimper consolidated, the bus close to the floor, home service small, Rennes saturated. */
+const DEMO_CAPACITIES = [2_200, 1_800, 900, 2_900];
+
 function services(random: Random): ServiceName[] {
   return random.sample(SERVICES, random.int(2, 5)).sort();
 }
@@ -84,7 +99,7 @@ export async function seedDemo(db: Db): Promise<void> {
   let siretCounter = 1;
   const siret = () => makeSiret(SEED + 7_919 * siretCounter++);
 
-  db.transaction(() => {
+  const { operatorId } = db.transaction(() => {
     const operatorId = makeOrganisation(db, 'operator', {
       name: 'Réseau #APTIC — opérateur national',
       siret: siret(),
@@ -175,7 +190,7 @@ export async function seedDemo(db: Db): Promise<void> {
           mode: p.mode,
           mainCommuneCode: p.main.code,
           communeCodes: p.others.map((c) => c.code),
-          yearlyCapacity: random.int(8, 26) * 100,
+          yearlyCapacity: DEMO_CAPACITIES[index] ?? capacity(random),
           services: services(random),
           status,
           appliedAt,
@@ -229,7 +244,9 @@ export async function seedDemo(db: Db): Promise<void> {
       targetCents: 180_000_000,
       status: 'open',
     });
+    return { operatorId };
   });
+  await seedMarketplace(db, { seed: SEED, operatorId });
 }
 
 function addDays(iso: string, days: number): string {

@@ -1,6 +1,8 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { awards, deliveries, partnerships, places, serviceOrders } from '../../db/schema';
+import { preparedFor } from '../../db/prepared';
+import { awards, deliveries, places } from '../../db/schema';
+import type { OrderStatus } from '../../shared/domain/enums';
 import { acceptsDeliveries, todayIso, withinWindow } from '../../shared/domain/orders';
 import { basisPointsOf, lineAmount } from '../../shared/money';
 import { RecordDeliveryInput } from '../../shared/schemas/deliveries';
@@ -11,6 +13,41 @@ import { postTransaction } from './ledger';
 import type { PlaceFigures } from './places';
 
 type Delivery = typeof deliveries.$inferSelect;
+
+const DELIVERY_COLUMNS = `id, idempotency_key as idempotencyKey, award_id as awardId, order_id as orderId, place_id as placeId,
+  quantity, amount_cents as amountCents, service, delivered_on as deliveredOn, beneficiary_ref as beneficiaryRef,
+  recorded_by_user_id as recordedByUserId, created_at as createdAt`;
+
+// Every delivery runs these: prepared once per connection (docs/decisions/0005-prepared-statements.md).
+const statements = preparedFor((db) => ({
+  byKey: db.$client.prepare<[string], Delivery>(`select ${DELIVERY_COLUMNS} from deliveries where idempotency_key = ?`),
+  award: db.$client.prepare<[number], typeof awards.$inferSelect>(
+    `select id, order_id as orderId, bid_id as bidId, place_id as placeId, partnership_id as partnershipId, quantity,
+       unit_price_cents as unitPriceCents, delivered_quantity as deliveredQuantity, year from awards where id = ?`,
+  ),
+  place: db.$client.prepare<[number], { id: number; organisationId: number; status: string }>(
+    'select id, organisation_id as organisationId, status from places where id = ?',
+  ),
+  order: db.$client.prepare<
+    [number],
+    { id: number; status: OrderStatus; services: string; quantity: number; deliveryStartsOn: string; deliveryEndsOn: string }
+  >(
+    `select id, status, services, quantity, delivery_starts_on as deliveryStartsOn, delivery_ends_on as deliveryEndsOn
+     from service_orders where id = ?`,
+  ),
+  insert: db.$client.prepare<[string, number, number, number, number, number, string, string, string, number, string], Delivery>(
+    `insert into deliveries (idempotency_key, award_id, order_id, place_id, quantity, amount_cents, service, delivered_on,
+       beneficiary_ref, recorded_by_user_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning ${DELIVERY_COLUMNS}`,
+  ),
+  addDelivered: db.$client.prepare<[number, number]>('update awards set delivered_quantity = delivered_quantity + ? where id = ?'),
+  orderDelivered: db.$client.prepare<[number], { delivered: number }>(
+    'select coalesce(sum(delivered_quantity), 0) as delivered from awards where order_id = ?',
+  ),
+  complete: db.$client.prepare<[number]>("update service_orders set status = 'completed' where id = ?"),
+  poolingFee: db.$client.prepare<[number], { organisationId: number; poolingFeeBps: number }>(
+    'select organisation_id as organisationId, pooling_fee_bps as poolingFeeBps from partnerships where id = ?',
+  ),
+}));
 
 export interface DeliveryResult {
   delivery: Delivery;
@@ -47,19 +84,20 @@ export function awardOwner(db: Db, awardId: number): number | undefined {
  * ledger (ring-fence → place, place → partnership fee), figures. Throws field errors.
  */
 function recordInTransaction(db: Db, user: SessionUser, input: RecordDeliveryInput, today: string): DeliveryResult {
-  const previous = db.select().from(deliveries).where(eq(deliveries.idempotencyKey, input.idempotencyKey)).get();
+  const q = statements(db);
+  const previous = q.byKey.get(input.idempotencyKey);
   if (previous) {
     if (!sameDelivery(previous, input)) throw conflict('Cette clé d’idempotence a déjà servi pour une autre prestation');
     return { delivery: previous, replayed: true, orderId: previous.orderId, placeId: previous.placeId, figures: [] };
   }
-  const award = db.select().from(awards).where(eq(awards.id, input.awardId)).get();
+  const award = q.award.get(input.awardId);
   if (!award) throw fieldError('awardId', 'Attribution inconnue');
-  const place = db.select().from(places).where(eq(places.id, award.placeId)).get()!;
+  const place = q.place.get(award.placeId)!;
   if (!user.memberships.some((m) => m.organisationId === place.organisationId)) throw forbidden();
   if (place.status !== 'qualified') throw conflict('Ce lieu est suspendu : il ne peut pas enregistrer de nouvelle prestation');
-  const order = db.select().from(serviceOrders).where(eq(serviceOrders.id, award.orderId)).get()!;
-  if (!acceptsDeliveries(order.status)) throw conflict('Cette commande ne reçoit pas de prestations (statut « ' + order.status + ' »)');
-  if (!order.services.includes(input.service)) throw fieldError('service', 'Ce service ne fait pas partie de la commande');
+  const order = q.order.get(award.orderId)!;
+  if (!acceptsDeliveries(order.status)) throw conflict(`Cette commande ne reçoit pas de prestations (statut « ${order.status} »)`);
+  if (!(JSON.parse(order.services) as string[]).includes(input.service)) throw fieldError('service', 'Ce service ne fait pas partie de la commande');
   if (input.deliveredOn > today) throw fieldError('deliveredOn', 'Une prestation ne peut pas être datée dans le futur');
   if (!withinWindow(input.deliveredOn, order)) {
     throw fieldError('deliveredOn', `Hors de la période de réalisation (${order.deliveryStartsOn} – ${order.deliveryEndsOn})`);
@@ -68,23 +106,20 @@ function recordInTransaction(db: Db, user: SessionUser, input: RecordDeliveryInp
   if (input.quantity > remaining) throw fieldError('quantity', `Dépasse le reste à réaliser de l’attribution (${remaining} services)`);
 
   const amount = lineAmount(input.quantity, award.unitPriceCents);
-  const delivery = db
-    .insert(deliveries)
-    .values({
-      idempotencyKey: input.idempotencyKey,
-      awardId: award.id,
-      orderId: order.id,
-      placeId: place.id,
-      quantity: input.quantity,
-      amountCents: amount,
-      service: input.service,
-      deliveredOn: input.deliveredOn,
-      beneficiaryRef: input.beneficiaryRef,
-      recordedByUserId: user.id,
-    })
-    .returning()
-    .get();
-  db.update(awards).set({ deliveredQuantity: award.deliveredQuantity + input.quantity }).where(eq(awards.id, award.id)).run();
+  const delivery = q.insert.get(
+    input.idempotencyKey,
+    award.id,
+    order.id,
+    place.id,
+    input.quantity,
+    amount,
+    input.service,
+    input.deliveredOn,
+    input.beneficiaryRef,
+    user.id,
+    new Date().toISOString(),
+  )!;
+  q.addDelivered.run(input.quantity, award.id);
 
   postTransaction(db, {
     kind: 'delivery',
@@ -97,7 +132,7 @@ function recordInTransaction(db: Db, user: SessionUser, input: RecordDeliveryInp
     ],
   });
   if (award.partnershipId !== null) {
-    const partnership = db.select().from(partnerships).where(eq(partnerships.id, award.partnershipId)).get()!;
+    const partnership = q.poolingFee.get(award.partnershipId)!;
     const fee = basisPointsOf(amount, partnership.poolingFeeBps);
     if (fee > 0) {
       postTransaction(db, {
@@ -122,12 +157,7 @@ function recordInTransaction(db: Db, user: SessionUser, input: RecordDeliveryInp
     beneficiaries: newPerson ? 1 : 0,
   });
   const committed = bumpPlaceFigures(db, place.id, award.year, { servicesCommitted: -input.quantity, revenueCommittedCents: -amount });
-  const { delivered: orderDelivered } = db
-    .select({ delivered: sql<number>`sum(${awards.deliveredQuantity})` })
-    .from(awards)
-    .where(eq(awards.orderId, order.id))
-    .get()!;
-  if (orderDelivered === order.quantity) db.update(serviceOrders).set({ status: 'completed' }).where(eq(serviceOrders.id, order.id)).run();
+  if (q.orderDelivered.get(order.id)!.delivered === order.quantity) q.complete.run(order.id);
 
   return {
     delivery,

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { preparedFor } from '../../db/prepared';
-import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../../db/schema';
+import { ledgerAccounts } from '../../db/schema';
 import type { LedgerAccountKind, LedgerTransactionKind } from '../../shared/domain/enums';
 import { assertCents } from '../../shared/money';
 
@@ -38,6 +38,11 @@ const statements = preparedFor((db) => ({
     .where(eq(ledgerAccounts.key, sql.placeholder('key')))
     .prepare(),
   addToBalance: db.$client.prepare<[number, number]>('update ledger_accounts set balance_cents = balance_cents + ? where id = ?'),
+  insertTransaction: db.$client.prepare<[string, number | null, number | null, string | null, string, string | null, string], { id: number }>(
+    `insert into ledger_transactions (kind, order_id, delivery_id, reference, memo, idempotency_key, created_at)
+     values (?, ?, ?, ?, ?, ?, ?) returning id`,
+  ),
+  insertEntry: db.$client.prepare<[number, number, number]>('insert into ledger_entries (transaction_id, account_id, amount_cents) values (?, ?, ?)'),
 }));
 
 /** The account of an owner, created on first use. */
@@ -126,21 +131,19 @@ export function postTransaction(db: Db, transaction: NewTransaction): number {
   if (total !== 0) throw new LedgerRuleError(`A transaction must sum to zero, got ${total}`);
   checkRingFence(transaction);
 
-  const transactionId = db
-    .insert(ledgerTransactions)
-    .values({
-      kind: transaction.kind,
-      orderId: transaction.orderId ?? null,
-      deliveryId: transaction.deliveryId ?? null,
-      reference: transaction.reference ?? null,
-      memo: transaction.memo ?? '',
-      idempotencyKey: transaction.idempotencyKey ?? null,
-    })
-    .returning({ id: ledgerTransactions.id })
-    .get().id;
+  // Prepared statements: this runs for every delivery, the hottest write of the product.
+  const transactionId = statements(db).insertTransaction.get(
+    transaction.kind,
+    transaction.orderId ?? null,
+    transaction.deliveryId ?? null,
+    transaction.reference ?? null,
+    transaction.memo ?? '',
+    transaction.idempotencyKey ?? null,
+    new Date().toISOString(),
+  )!.id;
   for (const posting of transaction.postings) {
     const account = accountId(db, posting.owner);
-    db.insert(ledgerEntries).values({ transactionId, accountId: account, amountCents: posting.amountCents }).run();
+    statements(db).insertEntry.run(transactionId, account, posting.amountCents);
     try {
       statements(db).addToBalance.run(posting.amountCents, account);
     } catch (error) {

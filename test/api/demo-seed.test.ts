@@ -1,7 +1,8 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
-import { fundingRounds, organisations, partnershipMembers, partnerships, placeCommunes, places, users } from '../../db/schema';
+import { bids, fundingRounds, ledgerTransactions, organisations, partnershipMembers, partnerships, placeCommunes, places, placeYearFigures, serviceOrders, users } from '../../db/schema';
+import { checkLedger } from '../../server/services/ledger-check';
 import { DEMO_LOGINS, DEMO_PASSWORD, type DemoRole } from '../../db/seed/demo-logins';
 import { seedDemo, seedDemoIfEmpty } from '../../db/seed/demo';
 import { isRuralCommune } from '../../shared/domain/communes';
@@ -181,3 +182,42 @@ function allUsers(database: Db) {
     .all()
     .map((u) => u.email);
 }
+
+describe('the demo marketplace, made through the domain services', () => {
+  const ratioStatus = (cents: number) => (cents < 1_500_000 ? 'fragile' : cents > 2_500_000 ? 'saturated' : 'consolidated');
+
+  it('passes ledger:check with no difference', () => {
+    const report = checkLedger(db);
+    expect(report.differences).toEqual([]);
+    expect(report.transactions).toBeGreaterThan(1_000);
+  });
+
+  it('has orders in every status', () => {
+    const statuses = db.select({ status: serviceOrders.status }).from(serviceOrders).all().map((o) => o.status);
+    expect([...new Set(statuses)].sort()).toEqual(['awarding', 'cancelled', 'completed', 'draft', 'in_delivery', 'open']);
+  });
+
+  it('leaves most places consolidated this year, some fragile and a few saturated', () => {
+    const year = new Date().getFullYear();
+    const figures = db.select().from(placeYearFigures).where(eq(placeYearFigures.year, year)).all();
+    const counts = { fragile: 0, consolidated: 0, saturated: 0 };
+    for (const f of figures) counts[ratioStatus(f.revenueDeliveredCents + f.revenueCommittedCents)] += 1;
+    expect(counts.consolidated).toBeGreaterThan(counts.fragile + counts.saturated);
+    expect(counts.fragile).toBeGreaterThan(0);
+    expect(counts.saturated).toBeGreaterThan(0);
+    expect(counts.saturated).toBeLessThan(counts.fragile);
+  });
+
+  it('keeps sealed bids standing on an open order and a credit note for the cancelled one', () => {
+    const open = db.select().from(serviceOrders).where(eq(serviceOrders.status, 'open')).all();
+    const standing = db.select().from(bids).where(eq(bids.status, 'submitted')).all();
+    expect(standing.some((b) => open.some((o) => o.id === b.orderId))).toBe(true);
+    const cancelled = db.select().from(serviceOrders).where(eq(serviceOrders.status, 'cancelled')).get()!;
+    const creditNotes = db
+      .select()
+      .from(ledgerTransactions)
+      .where(and(eq(ledgerTransactions.orderId, cancelled.id), eq(ledgerTransactions.kind, 'credit_note')))
+      .all();
+    expect(creditNotes).toHaveLength(1);
+  });
+});
