@@ -1,10 +1,26 @@
 import { Route, Router } from '@solidjs/router';
+import type { Component } from 'solid-js';
 import { Layout } from './components/layout';
+import { SignedIn } from './components/signed-in';
+import { ApplicationPage } from './routes/application';
 import { HomeRedirect } from './routes/home';
 import { NationalPage } from './routes/national';
+import { NewOrderPage } from './routes/new-order';
 import { NotFound } from './routes/not-found';
+import { OpenOrdersPage } from './routes/open-orders';
+import { OrderPage } from './routes/order';
 import { OrganisationSpace } from './routes/organisation-space';
+import { PlacePage } from './routes/place';
+import { QualificationQueuePage } from './routes/qualification-queue';
 import { SignInPage } from './routes/sign-in';
+import { SpendingPage } from './routes/spending';
+
+/** A private page: rendered once the user is known, the sign-in page otherwise. */
+const privatePage = (Page: Component) => () => (
+  <SignedIn>
+    <Page />
+  </SignedIn>
+);
 
 export function App() {
   return (
@@ -12,7 +28,14 @@ export function App() {
       <Route path="/" component={HomeRedirect} />
       <Route path="/connexion" component={SignInPage} />
       <Route path="/espace/:organisationId" component={OrganisationSpace} />
-      <Route path="/national" component={NationalPage} />
+      <Route path="/espace/:organisationId/candidature" component={privatePage(ApplicationPage)} />
+      <Route path="/espace/:organisationId/commandes" component={privatePage(OpenOrdersPage)} />
+      <Route path="/espace/:organisationId/depenses" component={privatePage(SpendingPage)} />
+      <Route path="/commandes/nouvelle" component={privatePage(NewOrderPage)} />
+      <Route path="/commandes/:orderId" component={privatePage(OrderPage)} />
+      <Route path="/lieux/:placeId" component={privatePage(PlacePage)} />
+      <Route path="/qualification" component={privatePage(QualificationQueuePage)} />
+      <Route path="/national" component={privatePage(NationalPage)} />
       <Route path="*404" component={NotFound} />
     </Router>
   );

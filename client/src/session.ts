@@ -16,6 +16,9 @@ export { me, refetchMe };
 /** The ratio in force, from the server (falls back to the defaults while loading). */
 export const ratio = () => config()?.ratio ?? DEFAULT_RATIO;
 
+/** The national vocabulary of services, from the server (empty while loading). */
+export const services = (): readonly string[] => config()?.services ?? [];
+
 /** Demo accounts, listed on the sign-in page only when the server runs the demo. */
 export const demoLogins = () => config()?.demoLogins ?? [];
 

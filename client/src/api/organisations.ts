@@ -1,7 +1,6 @@
 import { trpc } from './client';
 
 export const fetchOrganisation = (organisationId: number) => trpc.organisations.get.query({ organisationId });
-export const fetchOrdersOfFunder = (organisationId: number) => trpc.orders.ofFunder.query({ organisationId });
 export const fetchNationalSummary = () => trpc.national.summary.query();
 export const fetchConfig = () => trpc.config.get.query();
 

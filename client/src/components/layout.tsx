@@ -9,6 +9,26 @@ export function Layout(props: RouteSectionProps) {
   const navigate = useNavigate();
   const isOperator = () => me()?.memberships.some((m) => m.organisationKind === 'operator') ?? false;
 
+  /** Links for the organisation the user acts for; the operator's pages whatever it acts for. */
+  const links = () => {
+    const membership = currentMembership();
+    const list: { href: string; label: string }[] = [];
+    if (membership?.organisationKind === 'actor') {
+      list.push({ href: `/espace/${membership.organisationId}`, label: t('nav.myPlaces') });
+      list.push({ href: `/espace/${membership.organisationId}/commandes`, label: t('nav.openOrders') });
+    } else if (membership?.organisationKind === 'funder') {
+      list.push({ href: `/espace/${membership.organisationId}`, label: t('nav.myOrders') });
+      list.push({ href: `/espace/${membership.organisationId}/depenses`, label: t('nav.spending') });
+    } else if (membership && membership.organisationKind !== 'operator') {
+      list.push({ href: `/espace/${membership.organisationId}`, label: t('nav.home') });
+    }
+    if (isOperator()) {
+      list.push({ href: '/national', label: t('nav.national') });
+      list.push({ href: '/qualification', label: t('nav.qualification') });
+    }
+    return list;
+  };
+
   const switchLanguage = () => {
     const next = locale() === 'fr' ? 'en' : 'fr';
     setLocale(next);
@@ -43,16 +63,15 @@ export function Layout(props: RouteSectionProps) {
         {(user) => (
           <nav class="main-nav" aria-label={t('nav.main')}>
             <ul>
-              <li>
-                <A href="/" end>
-                  {t('nav.home')}
-                </A>
-              </li>
-              <Show when={isOperator()}>
-                <li>
-                  <A href="/national">{t('nav.national')}</A>
-                </li>
-              </Show>
+              <For each={links()} fallback={<li><A href="/" end>{t('nav.home')}</A></li>}>
+                {(link) => (
+                  <li>
+                    <A href={link.href} end>
+                      {link.label}
+                    </A>
+                  </li>
+                )}
+              </For>
             </ul>
             <div class="nav-user">
               <Show

@@ -1,3 +1,4 @@
+import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import type { PlaceSummary } from '../api/places';
 import { formatDate, formatNumber, t } from '../i18n';
@@ -12,7 +13,9 @@ export function PlaceCard(props: { place: PlaceSummary }) {
   return (
     <article class="card place-card" aria-labelledby={`place-${p().id}-name`} data-testid="place-card">
       <header class="place-header">
-        <h3 id={`place-${p().id}-name`}>{p().name}</h3>
+        <h3 id={`place-${p().id}-name`}>
+          <A href={`/lieux/${p().id}`}>{p().name}</A>
+        </h3>
         <div class="badges">
           <ModeBadge mode={p().mode} />
           <QualificationBadge status={p().status} />

@@ -6,6 +6,7 @@ import { useRoom } from '../realtime';
 import { ratio } from '../session';
 import { ErrorBox } from './error-box';
 import { PlaceCard } from './place-card';
+import { valueOf } from '../resource';
 
 /**
  * Places with their live figures: each place's room pushes `place.figures`, merged into the
@@ -15,7 +16,7 @@ export function PlaceList(props: { load: () => Promise<PlaceSummary[]>; empty: s
   const [places, { refetch }] = createResource(props.load);
   const [store, setStore] = createStore<PlaceSummary[]>([]);
   createEffect(() => {
-    const list = places();
+    const list = valueOf(places);
     if (list) setStore(reconcile(list, { key: 'id' }));
   });
 
@@ -27,7 +28,7 @@ export function PlaceList(props: { load: () => Promise<PlaceSummary[]>; empty: s
       <Show when={places.error}>
         <ErrorBox error={places.error} />
       </Show>
-      <Show when={places()} fallback={<p class="loading">{t('app.loading')}</p>}>
+      <Show when={valueOf(places)} fallback={<p class="loading">{t('app.loading')}</p>}>
         <Show when={store.length > 0} fallback={<p>{props.empty}</p>}>
           <div class="place-grid">
             <For each={store}>

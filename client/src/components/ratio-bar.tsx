@@ -1,3 +1,4 @@
+import { Show } from 'solid-js';
 import { placeRatioView, type RatioConfig } from '../../../shared/ratio';
 import { money, t } from '../i18n';
 import { RatioBadge } from './badges';
@@ -8,6 +9,8 @@ interface Props {
   deliveredCents: number;
   committedCents: number;
   ratio: RatioConfig;
+  /** The large gauge of the place page: taller, with the floor and ceiling marked under the bar. */
+  gauge?: boolean;
 }
 
 /**
@@ -19,7 +22,7 @@ export function RatioBar(props: Props) {
   const scale = () => Math.max(props.ratio.ceilingCents * 1.2, view().projectedCents);
   const pct = (cents: number) => `${Math.min(100, (cents / scale()) * 100)}%`;
   return (
-    <div class="ratio">
+    <div class="ratio" classList={{ gauge: props.gauge }}>
       <div
         class="ratio-bar"
         role="img"
@@ -34,11 +37,20 @@ export function RatioBar(props: Props) {
         <div class="committed" style={{ left: pct(props.deliveredCents), width: pct(props.committedCents) }} />
         <div class="delivered" style={{ width: pct(props.deliveredCents) }} />
       </div>
+      <Show when={props.gauge}>
+        {/* Tick labels repeat what the band says in words: decorative for screen readers. */}
+        <div class="ratio-scale" aria-hidden="true">
+          <span>{money(0)}</span>
+          <span style={{ left: pct(props.ratio.floorCents) }}>{money(props.ratio.floorCents)}</span>
+          <span style={{ left: pct(props.ratio.ceilingCents) }}>{money(props.ratio.ceilingCents)}</span>
+        </div>
+      </Show>
       <dl class="ratio-figures">
         <div>
           <dt>{t('ratio.delivered', { year: props.year })}</dt>
           <dd>
-            {money(props.deliveredCents)} <RatioBadge status={view().deliveredStatus} />
+            <span data-testid="revenue-delivered">{money(props.deliveredCents)}</span>{' '}
+            <RatioBadge status={view().deliveredStatus} testid="ratio-status" />
           </dd>
         </div>
         <div>
@@ -47,6 +59,12 @@ export function RatioBar(props: Props) {
             {money(view().projectedCents)} <RatioBadge status={view().projectedStatus} />
           </dd>
         </div>
+        <Show when={props.gauge && view().missingToFloorCents > 0}>
+          <div>
+            <dt>{t('ratio.missing')}</dt>
+            <dd>{money(view().missingToFloorCents)}</dd>
+          </div>
+        </Show>
       </dl>
     </div>
   );

@@ -1,3 +1,4 @@
+import { A } from '@solidjs/router';
 import { fetchPlacesOfOrganisation } from '../api/places';
 import type { Organisation } from '../api/organisations';
 import { PlaceList } from '../components/place-list';
@@ -11,6 +12,14 @@ export function ActorSpace(props: { organisation: Organisation }) {
         {t('actor.title')} — {props.organisation.name}
       </h1>
       <p>{t('actor.intro')}</p>
+      <div class="actions">
+        <A class="button" href={`/espace/${props.organisation.id}/candidature`} data-testid="application-link">
+          {t('actor.apply')}
+        </A>
+        <A class="button ghost" href={`/espace/${props.organisation.id}/commandes`} data-testid="open-orders-link">
+          {t('nav.openOrders')}
+        </A>
+      </div>
       <PlaceList load={() => fetchPlacesOfOrganisation(props.organisation.id)} empty={t('actor.empty')} />
     </section>
   );

@@ -1,12 +1,24 @@
-import { createResource, For, Show } from 'solid-js';
-import { lineAmount } from '../../../shared/money';
+import { A } from '@solidjs/router';
+import { createEffect, createResource, For, Show } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import type { OrderStatus } from '../../../shared/domain/enums';
 import { departementLabel } from '../../../shared/domain/territory';
-import { fetchOrdersOfFunder, type Organisation } from '../api/organisations';
+import { fetchOrdersOfFunder, type FunderOrder } from '../api/orders';
+import type { Organisation } from '../api/organisations';
+import { OrderStatusBadge } from '../components/badges';
 import { ErrorBox } from '../components/error-box';
-import { money, t } from '../i18n';
+import { formatNumber, money, t } from '../i18n';
+import { useRoom } from '../realtime';
+import { valueOf } from '../resource';
 
 export function FunderSpace(props: { organisation: Organisation }) {
-  const [orders] = createResource(() => props.organisation.id, fetchOrdersOfFunder);
+  const [orders, { refetch }] = createResource(() => props.organisation.id, fetchOrdersOfFunder);
+  const [store, setStore] = createStore<FunderOrder[]>([]);
+  createEffect(() => {
+    const list = valueOf(orders);
+    if (list) setStore(reconcile(list, { key: 'id' }));
+  });
+
   return (
     <section aria-labelledby="funder-title">
       <p class="eyebrow">{t('kind.funder')}</p>
@@ -24,37 +36,76 @@ export function FunderSpace(props: { organisation: Organisation }) {
           </div>
         </dl>
       </div>
-      <h2>{t('funder.orders')}</h2>
+      <div class="section-header">
+        <h2>{t('funder.orders')}</h2>
+        <div class="actions">
+          <A class="button" href={`/commandes/nouvelle?organisation=${props.organisation.id}`} data-testid="new-order-link">
+            {t('funder.newOrder')}
+          </A>
+          <A class="button ghost" href={`/espace/${props.organisation.id}/depenses`} data-testid="spending-link">
+            {t('funder.spending')}
+          </A>
+        </div>
+      </div>
       <Show when={orders.error}>
         <ErrorBox error={orders.error} />
       </Show>
-      <Show when={orders()} fallback={<p class="loading">{t('app.loading')}</p>}>
-        {(list) => (
-          <Show when={list().length > 0} fallback={<p data-testid="orders-empty">{t('funder.ordersEmpty')}</p>}>
+      <Show when={valueOf(orders)} fallback={<p class="loading">{t('app.loading')}</p>}>
+        <Show when={store.length > 0} fallback={<p data-testid="orders-empty">{t('funder.ordersEmpty')}</p>}>
+          <div class="table-scroll">
             <table>
+              <caption class="visually-hidden">{t('funder.orders')}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t('funder.orderTitle')}</th>
-                  <th scope="col">{t('funder.orderQuantity')}</th>
-                  <th scope="col">{t('funder.orderBudget')}</th>
                   <th scope="col">{t('funder.orderStatus')}</th>
+                  <th scope="col" class="num">{t('funder.orderQuantity')}</th>
+                  <th scope="col" class="num">{t('order.amount')}</th>
+                  <th scope="col" class="num">{t('order.funded')}</th>
+                  <th scope="col" class="num">{t('order.awarded')}</th>
+                  <th scope="col" class="num">{t('order.delivered')}</th>
                 </tr>
               </thead>
               <tbody>
-                <For each={list()}>
-                  {(order) => (
-                    <tr>
-                      <td>{order.title}</td>
-                      <td>{order.quantity}</td>
-                      <td>{money(lineAmount(order.quantity, order.unitPriceCents))}</td>
-                      <td>{t(`orderStatus.${order.status}`)}</td>
-                    </tr>
-                  )}
+                <For each={store}>
+                  {(order, index) => {
+                    // Each order's room carries its new amounts: merged in place, refetch on a gap.
+                    useRoom(
+                      `order:${order.id}`,
+                      'order.updated',
+                      (message) => {
+                        const p = message.payload;
+                        setStore(index(), (o) => ({
+                          status: p.status as OrderStatus,
+                          totals: { ...o.totals, fundedCents: p.fundedCents, awardedCents: p.awardedCents, deliveredCents: p.deliveredCents, bidCount: p.bidCount },
+                        }));
+                      },
+                      () => void refetch(),
+                    );
+                    return (
+                      <tr data-testid="funder-order-row">
+                        <th scope="row">
+                          <A href={`/commandes/${order.id}`}>{order.title}</A>
+                          <Show when={order.funderOrganisationId !== props.organisation.id}>
+                            <span class="tag"> · {t('funder.coFunded')}</span>
+                          </Show>
+                        </th>
+                        <td>
+                          <OrderStatusBadge status={order.status} />
+                        </td>
+                        <td class="num">{formatNumber(order.quantity)}</td>
+                        <td class="num">{money(order.totals.amountCents)}</td>
+                        <td class="num">{money(order.totals.fundedCents)}</td>
+                        <td class="num">{money(order.totals.awardedCents)}</td>
+                        <td class="num">{money(order.totals.deliveredCents)}</td>
+                      </tr>
+                    );
+                  }}
                 </For>
               </tbody>
             </table>
-          </Show>
-        )}
+          </div>
+        </Show>
       </Show>
     </section>
   );

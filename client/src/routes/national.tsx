@@ -2,6 +2,7 @@ import { createResource, For, Show } from 'solid-js';
 import { fetchNationalSummary } from '../api/organisations';
 import { ErrorBox } from '../components/error-box';
 import { formatNumber, t } from '../i18n';
+import { valueOf } from '../resource';
 
 /** The operator's national view: qualified places against the 3 000 target, by département. */
 export function NationalPage() {
@@ -13,7 +14,7 @@ export function NationalPage() {
       <Show when={summary.error}>
         <ErrorBox error={summary.error} />
       </Show>
-      <Show when={summary()} fallback={<p class="loading">{t('app.loading')}</p>}>
+      <Show when={valueOf(summary)} fallback={<p class="loading">{t('app.loading')}</p>}>
         {(s) => (
           <>
             <div class="kpis">

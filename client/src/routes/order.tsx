@@ -1,0 +1,90 @@
+import { useParams } from '@solidjs/router';
+import { createResource, createSignal, Show } from 'solid-js';
+import type { OrderStatus } from '../../../shared/domain/enums';
+import { acceptsBids } from '../../../shared/domain/orders';
+import { fetchBidsOfOrder } from '../api/bids';
+import { fetchOrder } from '../api/orders';
+import { AwardsTable } from '../components/awards-table';
+import { BidForm } from '../components/bid-form';
+import { BidsSection } from '../components/bids-section';
+import { ErrorBox } from '../components/error-box';
+import { OrderActions } from '../components/order-actions';
+import { OrderFunding } from '../components/order-funding';
+import { OrderSummary } from '../components/order-summary';
+import { t } from '../i18n';
+import { useRoom } from '../realtime';
+import { currentMembership, me } from '../session';
+import { valueOf } from '../resource';
+
+/** `/commandes/:orderId`: one order for whoever may see it; a new id mounts a new page (new room). */
+export function OrderPage() {
+  const params = useParams();
+  return (
+    <Show when={Number(params.orderId)} keyed>
+      {(orderId) => <OrderView orderId={orderId} />}
+    </Show>
+  );
+}
+
+function OrderView(props: { orderId: number }) {
+  const [view, { refetch, mutate }] = createResource(() => props.orderId, fetchOrder);
+  const [bids, { refetch: refetchBids }] = createResource(() => props.orderId, fetchBidsOfOrder);
+  const [announcement, setAnnouncement] = createSignal('');
+  const reload = () => {
+    void refetch();
+    void refetchBids();
+  };
+
+  // The event's amounts show at once; the full view (bids, awards) follows with a refetch.
+  useRoom(
+    `order:${props.orderId}`,
+    'order.updated',
+    (message) => {
+      const p = message.payload;
+      if (valueOf(view) && p.status !== valueOf(view)!.order.status) setAnnouncement(t('order.statusChanged', { status: t(`orderStatus.${p.status as OrderStatus}`) }));
+      mutate((v) =>
+        v && {
+          ...v,
+          order: { ...v.order, status: p.status as OrderStatus },
+          totals: { ...v.totals, fundedCents: p.fundedCents, awardedCents: p.awardedCents, deliveredCents: p.deliveredCents, bidCount: p.bidCount },
+        },
+      );
+      reload();
+    },
+    reload,
+  );
+
+  /** The actor the user bids for: the current organisation if it is one, else its first actor. */
+  const actorId = () => {
+    const current = currentMembership();
+    if (current?.organisationKind === 'actor') return current.organisationId;
+    return me()?.memberships.find((m) => m.organisationKind === 'actor')?.organisationId;
+  };
+
+  return (
+    <>
+      <p class="visually-hidden" role="status">
+        {announcement()}
+      </p>
+      <Show when={view.error}>
+        <ErrorBox error={view.error} />
+      </Show>
+      <Show when={valueOf(view)} fallback={<Show when={!view.error}><p class="loading">{t('app.loading')}</p></Show>}>
+        {(v) => (
+          <article aria-labelledby="order-title">
+            <OrderSummary view={v()} />
+            <Show when={v().viewer.isCreator}>
+              <OrderActions order={v().order} awardedQuantity={v().totals.awardedQuantity} onChanged={reload} />
+            </Show>
+            <OrderFunding view={v()} onChanged={reload} />
+            <Show when={!v().viewer.isFunder && actorId() && acceptsBids(v().order)}>
+              <BidForm order={v().order} organisationId={actorId()!} bids={valueOf(bids)} onChanged={reload} />
+            </Show>
+            <BidsSection view={v()} bids={valueOf(bids)} error={bids.error} actorId={actorId()} onChanged={reload} />
+            <AwardsTable awards={v().awards} />
+          </article>
+        )}
+      </Show>
+    </>
+  );
+}
