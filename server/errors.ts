@@ -26,9 +26,26 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
  * a date outside the window…): answered exactly like a zod failure, BAD_REQUEST with the field.
  */
 export function fieldError(path: string | (string | number)[], message: string): TRPCError {
-  const issue = { code: 'custom' as const, path: Array.isArray(path) ? path : [path], message, input: undefined };
-  return new TRPCError({ code: 'BAD_REQUEST', message, cause: new ZodError([issue]) });
+  return new TRPCError({ code: 'BAD_REQUEST', message, cause: new FieldIssues([{ path: Array.isArray(path) ? path : [path], message }]) });
 }
+
+export interface FieldIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+/**
+ * Field-level refusals found after the schema passed. Our own Error subclass: a ZodError built by
+ * hand is not an Error in zod 4, and tRPC would wrap it beyond recognition.
+ */
+export class FieldIssues extends Error {
+  constructor(readonly issues: FieldIssue[]) {
+    super(issues.map((i) => i.message).join(' ; '));
+  }
+}
+
+/** The dotted path of a field (`lines.1.placeId`), or null for the input as a whole. */
+export const fieldPath = (path: readonly PropertyKey[]) => (path.length ? path.map(String).join('.') : null);
 
 /** One refused row of a batch: its 1-based number, the field (when known) and why. */
 export interface RowError {
@@ -50,10 +67,24 @@ export function rowsRefused(rows: RowError[]): TRPCError {
 
 /** The row errors a refusal amounts to, whatever its kind. */
 export function rowErrorsOf(error: unknown, row: number): RowError[] {
-  if (error instanceof TRPCError && error.cause instanceof ZodError) {
-    return error.cause.issues.map((issue) => ({ row, field: issue.path.join('.') || null, message: issue.message }));
+  const cause = error instanceof TRPCError ? error.cause : error;
+  if (cause instanceof FieldIssues || cause instanceof ZodError) {
+    return cause.issues.map((issue) => ({ row, field: fieldPath(issue.path), message: issue.message }));
   }
-  if (error instanceof ZodError) return error.issues.map((issue) => ({ row, field: issue.path.join('.') || null, message: issue.message }));
   if (error instanceof TRPCError) return [{ row, field: null, message: error.message }];
   throw error;
+}
+
+/** A write made on an outdated version: refused, with what is there now so the user can redo it. */
+export class StaleVersion extends Error {
+  constructor(
+    message: string,
+    readonly current: { version: number; value?: unknown },
+  ) {
+    super(message);
+  }
+}
+
+export function staleVersion(message: string, current: StaleVersion['current']): TRPCError {
+  return new TRPCError({ code: 'CONFLICT', message, cause: new StaleVersion(message, current) });
 }

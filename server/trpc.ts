@@ -1,40 +1,44 @@
 import { initTRPC } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
-import { forbidden, RowErrors, unauthorized } from './errors';
+import { FieldIssues, fieldPath, forbidden, RowErrors, StaleVersion, unauthorized } from './errors';
 import { assertOrgRole, isOperator } from './permissions';
 import { Id } from '../shared/schemas/common';
 import type { MembershipRole } from '../shared/domain/enums';
 
 /**
- * Field-level errors of a zod failure. Unknown keys on strict inputs are named as fields too
- * (zod reports them on the parent object), so a client always learns which field to remove.
+ * Field-level errors, keyed by the field's full dotted path (`lines.1.placeId`), from a zod
+ * failure or a service's FieldIssues. Unknown keys on strict inputs are named as fields too
+ * (zod reports them on the parent object), so a client always learns which field to fix.
  */
-function validationErrors(error: ZodError) {
-  const { fieldErrors, formErrors } = z.flattenError(error);
-  const fields: Record<string, string[]> = { ...(fieldErrors as Record<string, string[]>) };
-  const rest: string[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys' && issue.path.length === 0) {
-      for (const key of issue.keys) fields[key] = [...(fields[key] ?? []), 'Champ inconnu'];
-    }
+function validationErrors(issues: readonly { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[]) {
+  const fieldErrors: Record<string, string[]> = {};
+  const formErrors: string[] = [];
+  const add = (key: string, message: string) => (fieldErrors[key] = [...(fieldErrors[key] ?? []), message]);
+  for (const issue of issues) {
+    const path = fieldPath(issue.path);
+    if (issue.code === 'unrecognized_keys' && issue.keys) {
+      for (const key of issue.keys) add(path ? `${path}.${key}` : key, 'Champ inconnu');
+    } else if (path) add(path, issue.message);
+    else formErrors.push(issue.message);
   }
-  for (const message of formErrors) if (!message.startsWith('Clé non reconnue') && !message.startsWith('Clés non reconnues')) rest.push(message);
-  return { fieldErrors: fields, formErrors: rest };
+  return { fieldErrors, formErrors };
 }
 
 const t = initTRPC.context<Context>().create({
   /** BAD_REQUEST answers carry zod's field errors so forms can show them next to each field. */
   errorFormatter({ shape, error }) {
-    const validation = error.cause instanceof ZodError ? validationErrors(error.cause) : undefined;
+    const cause = error.cause;
+    const validation = cause instanceof ZodError || cause instanceof FieldIssues ? validationErrors(cause.issues) : undefined;
     let message = shape.message;
-    if (validation && error.message === error.cause?.message) message = 'Données invalides';
+    if (cause instanceof ZodError) message = 'Données invalides';
     else if (error.code === 'PARSE_ERROR') message = 'Requête illisible : le corps n’est pas un JSON valide';
     const rowErrors = error.cause instanceof RowErrors ? error.cause.rows : undefined;
+    const current = error.cause instanceof StaleVersion ? error.cause.current : undefined;
     return {
       ...shape,
       message,
-      data: { ...shape.data, stack: undefined, fieldErrors: validation?.fieldErrors, formErrors: validation?.formErrors, rowErrors },
+      data: { ...shape.data, stack: undefined, fieldErrors: validation?.fieldErrors, formErrors: validation?.formErrors, rowErrors, current },
     };
   },
 });

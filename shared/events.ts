@@ -2,16 +2,16 @@ import { z } from 'zod';
 
 /**
  * Socket.io contract (DESIGN §4), typed once for server and client.
- * Rooms: `national`, `org:ID`, `place:ID`, `partnership:ID`, `order:ID`, `round:ID` for signed-in
+ * Rooms: `national`, `org:ID`, `place:ID`, `partnership:ID`, `order:ID`, `round:ID`, `draft:BID` for signed-in
  * users with a right to them; `public` and `public:round:ID` carry aggregates only and are the
  * only rooms a signed-out socket may join.
  */
 // Ids without leading zeros, so that one room has one name.
-export const ROOM_PATTERN = /^(?:public|national|public:round:[1-9]\d{0,14}|(?:org|place|partnership|order|round):[1-9]\d{0,14})$/;
+export const ROOM_PATTERN = /^(?:public|national|public:round:[1-9]\d{0,14}|(?:org|place|partnership|order|round|draft):[1-9]\d{0,14})$/;
 export const RoomName = z.string().max(40).regex(ROOM_PATTERN, { error: 'Salon inconnu' });
 export type RoomName = string;
 
-export type RoomKind = 'public' | 'public-round' | 'national' | 'org' | 'place' | 'partnership' | 'order' | 'round';
+export type RoomKind = 'public' | 'public-round' | 'national' | 'org' | 'place' | 'partnership' | 'order' | 'round' | 'draft';
 
 export interface ParsedRoom {
   kind: RoomKind;
@@ -48,6 +48,19 @@ export interface EventPayloads {
   /** An order changed: status, bid count, amounts funded / awarded / delivered. Never bid content. */
   'order.updated': { orderId: number; status: string; bidCount: number; fundedCents: number; awardedCents: number; deliveredCents: number };
   'qualification.queue': { placeId: number; status: string };
+  /** A membership step, a lead hand-over or a submitted bid in a partnership. */
+  'partnership.updated': { partnershipId: number; kind: string; placeId: number | null; status: string | null };
+  /** A partnership's draft bid after a write: members only, so its content may travel. */
+  'draft.updated': {
+    bidId: number;
+    version: number;
+    status: string;
+    note: string;
+    unitPriceCents: number;
+    lines: { placeId: number; quantity: number; confirmed: boolean }[];
+  };
+  /** Who has the draft open right now. */
+  'draft.presence': { bidId: number; viewers: { userId: number; name: string }[] };
   'notice': { message: string };
 }
 export type EventType = keyof EventPayloads;

@@ -46,8 +46,9 @@ export const placeYearBeneficiaries = sqliteTable(
 );
 
 /**
- * Funding mobilised per département and year (paid into ring-fenced accounts, minus credit
- * notes): the F of the territory balance, maintained with each funding transaction.
+ * Funding mobilised per département for a year's services (paid into ring-fenced accounts of
+ * orders whose delivery starts that year, minus credit notes): the F of the territory balance,
+ * maintained with each funding transaction.
  */
 export const departementYearFigures = sqliteTable(
   'departement_year_figures',

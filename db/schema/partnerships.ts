@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { PARTNERSHIP_KINDS, PARTNERSHIP_MEMBER_STATUSES } from '../../shared/domain/enums';
+import { PARTNERSHIP_EVENT_KINDS, PARTNERSHIP_KINDS, PARTNERSHIP_MEMBER_STATUSES } from '../../shared/domain/enums';
+import { users } from './users';
 import { createdAt, id } from './columns';
 import { organisations } from './organisations';
 import { places } from './places';
@@ -49,4 +50,22 @@ export const partnershipMembers = sqliteTable(
     uniqueIndex('partnership_members_place_uq').on(t.partnershipId, t.placeId),
     index('partnership_members_place_idx').on(t.placeId),
   ],
+);
+
+/** Activity history of a partnership: every membership step and draft submission, with who did it. */
+export const partnershipEvents = sqliteTable(
+  'partnership_events',
+  {
+    id: id(),
+    partnershipId: integer('partnership_id')
+      .notNull()
+      .references(() => partnerships.id),
+    kind: text('kind', { enum: PARTNERSHIP_EVENT_KINDS }).notNull(),
+    placeId: integer('place_id').references(() => places.id),
+    organisationId: integer('organisation_id').references(() => organisations.id),
+    userId: integer('user_id').references(() => users.id),
+    detail: text('detail').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [index('partnership_events_partnership_idx').on(t.partnershipId, t.id)],
 );

@@ -47,14 +47,33 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps): RealtimeS
         result = { ok: true, room: parsed.data, seq: deps.bus.currentSeq(parsed.data) };
       }
       ack(result);
+      if (result.ok) announcePresence(result.room);
     });
 
     socket.on('leave', (room, ack) => {
       const parsed = RoomName.safeParse(room);
       if (parsed.success) void socket.leave(parsed.data);
       if (typeof ack === 'function') ack({ ok: parsed.success });
+      if (parsed.success) announcePresence(parsed.data);
+    });
+
+    // Once the socket has left its rooms, tell the drafts it had open who is still there.
+    socket.on('disconnecting', () => {
+      const rooms = [...socket.rooms].filter((room) => room.startsWith('draft:'));
+      setImmediate(() => rooms.forEach(announcePresence));
     });
   });
+
+  /** Presence in a draft room: the distinct signed-in users whose sockets are in it. */
+  function announcePresence(room: string) {
+    if (!room.startsWith('draft:')) return;
+    const viewers = new Map<number, { userId: number; name: string }>();
+    for (const socketId of io.sockets.adapter.rooms.get(room) ?? []) {
+      const user = io.sockets.sockets.get(socketId)?.data.user;
+      if (user) viewers.set(user.id, { userId: user.id, name: user.name });
+    }
+    deps.bus.publish(room, 'draft.presence', { bidId: Number(room.slice('draft:'.length)), viewers: [...viewers.values()] });
+  }
 
   const unsubscribe = deps.bus.subscribe((message) => io.to(message.room).emit('event', message));
   httpServer.on('close', unsubscribe);

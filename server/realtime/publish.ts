@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client';
 import type { PlaceFigures } from '../services/places';
+import { draftView } from '../services/drafts';
 import { orderEventPayload } from '../services/orders';
 import type { EventBus } from './bus';
 
@@ -11,4 +12,27 @@ export function publishPlaceFigures(bus: EventBus, placeId: number, figures: Pla
 /** Order rooms carry amounts and counts only: never the content of a sealed bid. */
 export function publishOrder(bus: EventBus, db: Db, orderId: number): void {
   bus.publish(`order:${orderId}`, 'order.updated', orderEventPayload(db, orderId));
+}
+
+/** A partnership step, to its room and to the organisation whose place it concerns (their inbox). */
+export function publishPartnership(
+  bus: EventBus,
+  change: { partnershipId: number; kind: string; placeId?: number; status?: string; organisationId?: number },
+): void {
+  const payload = { partnershipId: change.partnershipId, kind: change.kind, placeId: change.placeId ?? null, status: change.status ?? null };
+  bus.publish(`partnership:${change.partnershipId}`, 'partnership.updated', payload);
+  if (change.organisationId) bus.publish(`org:${change.organisationId}`, 'partnership.updated', payload);
+}
+
+/** The draft after a committed write, to the participants who have it open. */
+export function publishDraft(bus: EventBus, db: Db, bidId: number): void {
+  const view = draftView(db, bidId);
+  bus.publish(`draft:${bidId}`, 'draft.updated', {
+    bidId,
+    version: view.bid.version,
+    status: view.bid.status,
+    note: view.bid.note,
+    unitPriceCents: view.bid.unitPriceCents,
+    lines: view.lines.map((l) => ({ placeId: l.placeId, quantity: l.quantity, confirmed: l.confirmed })),
+  });
 }

@@ -1,8 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { fundingRounds, orderFundings, partnershipMembers, partnerships, places, serviceOrders } from '../../db/schema';
+import { bids, fundingRounds, orderFundings, partnershipMembers, partnerships, places, serviceOrders } from '../../db/schema';
 import { parseRoom } from '../../shared/events';
 import { isOperator } from '../permissions';
+import { participantOrganisations } from '../services/partnerships';
 import type { SessionUser } from '../services/auth';
 
 /**
@@ -77,6 +78,12 @@ export function canJoinRoom(db: Db, user: SessionUser | undefined, room: string)
       // A published order is followed by the actors and partnerships that may bid on it.
       const bidder = user.memberships.some((m) => m.organisationKind === 'actor' || m.organisationKind === 'partnership');
       return order.status !== 'draft' && bidder;
+    }
+    case 'draft': {
+      // A partnership's draft: its participants only (lead, partnership members, active member places).
+      const bid = db.select({ partnershipId: bids.partnershipId }).from(bids).where(eq(bids.id, id)).get();
+      if (!bid?.partnershipId) return false;
+      return participantOrganisations(db, bid.partnershipId).some((orgId) => orgIds.includes(orgId));
     }
     case 'round':
       return !!db.select({ id: fundingRounds.id }).from(fundingRounds).where(eq(fundingRounds.id, id)).get();

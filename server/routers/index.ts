@@ -3,6 +3,8 @@ import { authRouter } from './auth';
 import { awardsRouter } from './awards';
 import { bidsRouter } from './bids';
 import { deliveriesRouter } from './deliveries';
+import { draftsRouter } from './drafts';
+import { partnershipsRouter } from './partnerships';
 import { ledgerRouter } from './ledger';
 import { qualificationRouter } from './qualification';
 import { configRouter } from './config';
@@ -23,6 +25,8 @@ export const appRouter = router({
   awards: awardsRouter,
   deliveries: deliveriesRouter,
   ledger: ledgerRouter,
+  partnerships: partnershipsRouter,
+  drafts: draftsRouter,
 });
 
 export type AppRouter = typeof appRouter;

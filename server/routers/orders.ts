@@ -9,6 +9,7 @@ import {
   assertOrderCreator,
   cancelOrder,
   coFund,
+  coFundableOrders,
   createOrder,
   getOrderRow,
   openOrdersForActor,
@@ -31,6 +32,14 @@ export const ordersRouter = router({
 
   /** Open orders one of the actor's qualified places could answer. */
   open: organisationProcedure().input(OpenOrdersInput).query(({ ctx, input }) => openOrdersForActor(ctx.db, input)),
+
+  /** Published orders still short of their amount, that this funder could co-fund. */
+  coFundable: organisationProcedure()
+    .input(OrganisationIdInput)
+    .query(({ ctx, input }) => {
+      if (getOrganisation(ctx.db, input.organisationId).kind !== 'funder') throw forbidden('Cette organisation n’est pas un commanditaire');
+      return coFundableOrders(ctx.db, input.organisationId);
+    }),
 
   get: authedProcedure.input(OrderIdInput).query(({ ctx, input }) => {
     const { order, isFunder, isCreator } = assertCanSeeOrder(ctx.db, ctx.user, input.orderId);

@@ -83,8 +83,11 @@ export function awardLines(db: Db, input: AwardInput, userId: number, today = to
         );
       }
       db.update(bids).set({ status: 'awarded' }).where(inArray(bids.id, [...new Set(planned.map((l) => l.bidId))])).run();
-      const status = awardedQuantity === order.quantity ? 'in_delivery' : order.status === 'in_delivery' ? 'in_delivery' : 'awarding';
+      const full = awardedQuantity === order.quantity;
+      const status = full || order.status === 'in_delivery' ? 'in_delivery' : 'awarding';
       db.update(serviceOrders).set({ status }).where(eq(serviceOrders.id, order.id)).run();
+      // Nothing is left to award: the bids still standing are answered now.
+      if (full) db.update(bids).set({ status: 'rejected' }).where(and(eq(bids.orderId, order.id), eq(bids.status, 'submitted'))).run();
       return { orderId: order.id, awardIds, figures: [...figures].map(([placeId, f]) => ({ placeId, figures: f })) };
     },
     { behavior: 'immediate' },
@@ -119,7 +122,13 @@ export function finishAwarding(db: Db, orderId: number): void {
     const { n } = db.select({ n: sql<number>`count(*)` }).from(awards).where(eq(awards.orderId, orderId)).get()!;
     if (n === 0) throw conflict('Aucune attribution : annulez plutôt la commande');
     db.update(bids).set({ status: 'rejected' }).where(and(eq(bids.orderId, orderId), eq(bids.status, 'submitted'))).run();
-    db.update(serviceOrders).set({ status: 'in_delivery' }).where(eq(serviceOrders.id, orderId)).run();
+    const { awarded, delivered } = db
+      .select({ awarded: sql<number>`sum(${awards.quantity})`, delivered: sql<number>`sum(${awards.deliveredQuantity})` })
+      .from(awards)
+      .where(eq(awards.orderId, orderId))
+      .get()!;
+    // Already all delivered (a small award finished late): nothing more will come.
+    db.update(serviceOrders).set({ status: awarded === delivered ? 'completed' : 'in_delivery' }).where(eq(serviceOrders.id, orderId)).run();
   });
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { awards, bidLines, bids, organisations, places } from '../../db/schema';
 import { acceptsBids, placeCoversOrder, todayIso } from '../../shared/domain/orders';
@@ -136,7 +136,8 @@ function bidsWithLines(db: Db, where: SQL | undefined, year: number) {
 
 /**
  * Sealed bids (DESIGN §2): the order's funders and the operator read every bid; a bidder reads
- * its own; anyone else who may see the order learns only how many bids stand.
+ * its own; anyone else who may see the order learns only how many bids stand — until awarding is
+ * over, when the awarded bids become public (the losing ones stay private).
  */
 export function bidsVisibleTo(db: Db, user: SessionUser, orderId: number, funderIds: number[]) {
   const order = getOrderRow(db, orderId);
@@ -145,13 +146,15 @@ export function bidsVisibleTo(db: Db, user: SessionUser, orderId: number, funder
   const isOperator = user.memberships.some((m) => m.organisationKind === 'operator');
   const seesAll = isOperator || funderIds.some((id) => orgIds.includes(id));
   const standing = and(eq(bids.orderId, orderId), ne(bids.status, 'draft'));
-  const visible = seesAll ? bidsWithLines(db, standing, year) : bidsWithLines(db, and(standing, inArray(bids.bidderOrganisationId, orgIds)), year);
+  const awarded = order.status === 'in_delivery' || order.status === 'completed';
+  const ownOrAwarded = awarded ? or(inArray(bids.bidderOrganisationId, orgIds), eq(bids.status, 'awarded')) : inArray(bids.bidderOrganisationId, orgIds);
+  const visible = seesAll ? bidsWithLines(db, standing, year) : bidsWithLines(db, and(standing, ownOrAwarded), year);
   const count = db
     .select({ id: bids.id })
     .from(bids)
     .where(and(eq(bids.orderId, orderId), inArray(bids.status, ['submitted', 'awarded', 'rejected'])))
     .all().length;
-  return { sealed: !seesAll, bidCount: count, bids: visible };
+  return { sealed: !seesAll && !awarded, bidCount: count, bids: visible };
 }
 
 /** The bids an actor has made, newest first. */

@@ -40,8 +40,8 @@ const statements = preparedFor((db) => ({
        beneficiary_ref, recorded_by_user_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning ${DELIVERY_COLUMNS}`,
   ),
   addDelivered: db.$client.prepare<[number, number]>('update awards set delivered_quantity = delivered_quantity + ? where id = ?'),
-  orderDelivered: db.$client.prepare<[number], { delivered: number }>(
-    'select coalesce(sum(delivered_quantity), 0) as delivered from awards where order_id = ?',
+  orderProgress: db.$client.prepare<[number], { awarded: number; delivered: number }>(
+    'select coalesce(sum(quantity), 0) as awarded, coalesce(sum(delivered_quantity), 0) as delivered from awards where order_id = ?',
   ),
   complete: db.$client.prepare<[number]>("update service_orders set status = 'completed' where id = ?"),
   poolingFee: db.$client.prepare<[number], { organisationId: number; poolingFeeBps: number }>(
@@ -91,7 +91,8 @@ function recordInTransaction(db: Db, user: SessionUser, input: RecordDeliveryInp
     return { delivery: previous, replayed: true, orderId: previous.orderId, placeId: previous.placeId, figures: [] };
   }
   const award = q.award.get(input.awardId);
-  if (!award) throw fieldError('awardId', 'Attribution inconnue');
+  // An unknown award answers like someone else's, so award ids cannot be probed.
+  if (!award) throw forbidden();
   const place = q.place.get(award.placeId)!;
   if (!user.memberships.some((m) => m.organisationId === place.organisationId)) throw forbidden();
   if (place.status !== 'qualified') throw conflict('Ce lieu est suspendu : il ne peut pas enregistrer de nouvelle prestation');
@@ -157,7 +158,9 @@ function recordInTransaction(db: Db, user: SessionUser, input: RecordDeliveryInp
     beneficiaries: newPerson ? 1 : 0,
   });
   const committed = bumpPlaceFigures(db, place.id, award.year, { servicesCommitted: -input.quantity, revenueCommittedCents: -amount });
-  if (q.orderDelivered.get(order.id)!.delivered === order.quantity) q.complete.run(order.id);
+  // Completed once awarding is over (in delivery) and everything awarded is delivered.
+  const progress = q.orderProgress.get(order.id)!;
+  if (order.status === 'in_delivery' && progress.delivered === progress.awarded) q.complete.run(order.id);
 
   return {
     delivery,
@@ -178,20 +181,19 @@ export function recordDelivery(db: Db, user: SessionUser, input: RecordDeliveryI
  * Rows whose idempotency key was already recorded count as replays, not errors.
  */
 export function recordDeliveryBatch(db: Db, user: SessionUser, rows: unknown[], today = todayIso()) {
-  const parsed: RecordDeliveryInput[] = [];
-  const errors: RowError[] = [];
-  rows.forEach((row, index) => {
-    const result = RecordDeliveryInput.safeParse(row);
-    if (result.success) parsed.push(result.data);
-    else errors.push(...rowErrorsOf(result.error, index + 1));
-  });
-  if (errors.length) throw rowsRefused(errors);
   return db.transaction(
     () => {
+      const errors: RowError[] = [];
       const results: DeliveryResult[] = [];
-      parsed.forEach((row, index) => {
+      // Every row is checked, by the schema then by the service, so the answer lists them all.
+      rows.forEach((row, index) => {
+        const parsed = RecordDeliveryInput.safeParse(row);
+        if (!parsed.success) {
+          errors.push(...rowErrorsOf(parsed.error, index + 1));
+          return;
+        }
         try {
-          results.push(recordInTransaction(db, user, row, today));
+          results.push(recordInTransaction(db, user, parsed.data, today));
         } catch (error) {
           errors.push(...rowErrorsOf(error, index + 1));
         }

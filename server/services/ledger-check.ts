@@ -118,10 +118,10 @@ export function checkLedger(db: Db) {
     if (!storedKeys.has(key) && (r.services || r.revenue || r.committed || r.people)) differences.push(`place-year ${key}: figures missing`);
   }
 
-  // Funding mobilised per département and year, from funding and credit-note entries.
+  // Funding mobilised per département for the year of the orders' services, from funding and credit-note entries.
   const funding = new Map<string, number>();
   for (const t of all<{ orderId: number; year: number; amount: number; departementCodes: string; communeCodes: string }>(
-    `select t.order_id as orderId, cast(substr(t.created_at, 1, 4) as integer) as year, e.amount_cents as amount,
+    `select t.order_id as orderId, cast(substr(o.delivery_starts_on, 1, 4) as integer) as year, e.amount_cents as amount,
        o.departement_codes as departementCodes, o.commune_codes as communeCodes
      from ledger_transactions t join ledger_entries e on e.transaction_id = t.id
      join ledger_accounts a on a.id = e.account_id and a.kind = 'order_ringfence'

@@ -42,6 +42,9 @@ const statements = preparedFor((db) => ({
     `insert into ledger_transactions (kind, order_id, delivery_id, reference, memo, idempotency_key, created_at)
      values (?, ?, ?, ?, ?, ?, ?) returning id`,
   ),
+  share: db.$client.prepare<[number, number], { paidCents: number }>(
+    'select paid_cents as paidCents from order_fundings where order_id = ? and funder_organisation_id = ?',
+  ),
   insertEntry: db.$client.prepare<[number, number, number]>('insert into ledger_entries (transaction_id, account_id, amount_cents) values (?, ?, ?)'),
 }));
 
@@ -116,6 +119,19 @@ function checkRingFence(transaction: NewTransaction): void {
   }
 }
 
+/** Funder legs of a ring-fenced movement must be the order's own funders: paying in a share, or getting back what it paid. */
+function checkFunders(db: Db, transaction: NewTransaction): void {
+  if (transaction.kind !== 'funding' && transaction.kind !== 'credit_note') return;
+  for (const posting of transaction.postings) {
+    if (posting.owner.kind !== 'funder') continue;
+    const share = statements(db).share.get(transaction.orderId ?? 0, posting.owner.organisationId);
+    if (!share) throw new LedgerRuleError('Only a funder of the order can pay into or be refunded from its ring-fenced account');
+    if (transaction.kind === 'credit_note' && posting.amountCents > share.paidCents) {
+      throw new LedgerRuleError('A credit note cannot return more than the funder paid in');
+    }
+  }
+}
+
 /**
  * Posts a balanced transaction. Must run inside the caller's `db.transaction` so that the
  * entries, the business rows and the figures commit together or not at all.
@@ -130,6 +146,7 @@ export function postTransaction(db: Db, transaction: NewTransaction): number {
   }
   if (total !== 0) throw new LedgerRuleError(`A transaction must sum to zero, got ${total}`);
   checkRingFence(transaction);
+  checkFunders(db, transaction);
 
   // Prepared statements: this runs for every delivery, the hottest write of the product.
   const transactionId = statements(db).insertTransaction.get(

@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { awards, bids, fundingRounds, ledgerTransactions, orderFundings, organisations, placeCommunes, places, serviceOrders } from '../../db/schema';
+import { awards, bids, fundingRounds, ledgerAccounts, ledgerEntries, ledgerTransactions, orderFundings, organisations, placeCommunes, places, serviceOrders } from '../../db/schema';
 import { isCommuneCode } from '../../shared/domain/communes';
-import { isCancellable, isEditable, orderDepartements, placeCoversOrder, todayIso } from '../../shared/domain/orders';
+import { commitmentYear, isCancellable, isEditable, orderDepartements, placeCoversOrder, todayIso } from '../../shared/domain/orders';
 import { lineAmount } from '../../shared/money';
 import type { CoFundInput, CreateOrderInput, OpenOrdersInput, RecordPaymentInput } from '../../shared/schemas/orders';
 import { conflict, fieldError, forbidden, notFound } from '../errors';
@@ -113,13 +113,14 @@ export function publishOrder(db: Db, orderId: number, today = todayIso()): void 
 }
 
 /**
- * Cancelling before any award: the bids are rejected and whatever was paid in goes back to
+ * Cancelling before any award (draft, open, or bidding closed without award): the bids are rejected and whatever was paid in goes back to
  * each funder as a credit note (ring-fenced money only ever returns to its funder).
  */
-export function cancelOrder(db: Db, orderId: number, now = new Date()): void {
+export function cancelOrder(db: Db, orderId: number): void {
   db.transaction(() => {
     const order = getOrderRow(db, orderId);
-    if (!isCancellable(order.status)) throw conflict('Une commande déjà attribuée ne peut plus être annulée');
+    const awarded = db.select({ id: awards.id }).from(awards).where(eq(awards.orderId, orderId)).get();
+    if (!isCancellable(order.status) || awarded) throw conflict('Une commande déjà attribuée ne peut plus être annulée');
     db.update(serviceOrders).set({ status: 'cancelled' }).where(eq(serviceOrders.id, orderId)).run();
     db.update(bids).set({ status: 'rejected' }).where(and(eq(bids.orderId, orderId), inArray(bids.status, ['draft', 'submitted']))).run();
     for (const funder of orderFunders(db, orderId)) {
@@ -137,7 +138,7 @@ export function cancelOrder(db: Db, orderId: number, now = new Date()): void {
         .set({ paidCents: 0 })
         .where(and(eq(orderFundings.orderId, orderId), eq(orderFundings.funderOrganisationId, funder.organisationId)))
         .run();
-      bumpDepartementFunding(db, orderDepartements(order), now.getUTCFullYear(), -funder.paidCents);
+      bumpDepartementFunding(db, orderDepartements(order), commitmentYear(order), -funder.paidCents);
     }
   });
 }
@@ -166,21 +167,30 @@ export interface PaymentResult {
  * A funder records the transfer of part of its share into the ring-fenced account.
  * Idempotent: the same key returns the first result and moves nothing more.
  */
-export function recordPayment(db: Db, input: RecordPaymentInput, now = new Date()): PaymentResult {
+export function recordPayment(db: Db, input: RecordPaymentInput): PaymentResult {
   return db.transaction(() => {
     const previous = db
-      .select({ id: ledgerTransactions.id, orderId: ledgerTransactions.orderId })
+      .select({ id: ledgerTransactions.id, orderId: ledgerTransactions.orderId, reference: ledgerTransactions.reference })
       .from(ledgerTransactions)
       .where(eq(ledgerTransactions.idempotencyKey, `payment:${input.idempotencyKey}`))
       .get();
     if (previous) {
-      if (previous.orderId !== input.orderId) throw conflict('Cette clé d’idempotence a déjà servi pour un autre versement');
+      // A replay is the same payment: same order, funder, amount and reference.
+      const paidByFunder = db
+        .select({ amount: ledgerEntries.amountCents })
+        .from(ledgerEntries)
+        .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+        .where(and(eq(ledgerEntries.transactionId, previous.id), eq(ledgerAccounts.key, `funder:${input.organisationId}`)))
+        .get();
+      const same = previous.orderId === input.orderId && previous.reference === input.reference && paidByFunder?.amount === -input.amountCents;
+      if (!same) throw conflict('Cette clé d’idempotence a déjà servi pour un autre versement');
       return { transactionId: previous.id, replayed: true };
     }
     const order = getOrderRow(db, input.orderId);
+    if (order.status === 'draft') throw conflict('Publiez la commande avant d’y verser des fonds : son territoire et son montant sont alors figés');
     if (order.status === 'cancelled' || order.status === 'completed') throw conflict('Cette commande ne reçoit plus de versement');
     const share = orderFunders(db, input.orderId).find((f) => f.organisationId === input.organisationId);
-    if (!share) throw forbidden('Votre organisation ne finance pas cette commande');
+    if (!share) throw forbidden();
     if (input.amountCents > share.committedCents - share.paidCents) {
       throw fieldError('amountCents', `Le versement dépasse le reste de votre part (${share.committedCents - share.paidCents} centimes)`);
     }
@@ -199,7 +209,7 @@ export function recordPayment(db: Db, input: RecordPaymentInput, now = new Date(
       .set({ paidCents: share.paidCents + input.amountCents })
       .where(and(eq(orderFundings.orderId, input.orderId), eq(orderFundings.funderOrganisationId, input.organisationId)))
       .run();
-    bumpDepartementFunding(db, orderDepartements(order), now.getUTCFullYear(), input.amountCents);
+    bumpDepartementFunding(db, orderDepartements(order), commitmentYear(order), input.amountCents);
     return { transactionId, replayed: false };
   });
 }
@@ -333,7 +343,8 @@ export function spendingOfFunder(db: Db, organisationId: number) {
 
 /**
  * Who may see an order: the operator, its funders, and — once published — the actors and
- * partnerships that may bid. Unknown and hidden orders look the same (FORBIDDEN).
+ * partnerships that may bid and the funders that may co-fund. Unknown and hidden orders look the
+ * same (FORBIDDEN).
  */
 export function assertCanSeeOrder(db: Db, user: SessionUser, orderId: number) {
   const order = db.select().from(serviceOrders).where(eq(serviceOrders.id, orderId)).get();
@@ -342,8 +353,9 @@ export function assertCanSeeOrder(db: Db, user: SessionUser, orderId: number) {
   const funderIds = orderFunders(db, orderId).map((f) => f.organisationId);
   const orgIds = user.memberships.map((m) => m.organisationId);
   const isFunder = funderIds.some((id) => orgIds.includes(id));
-  const mayBid = user.memberships.some((m) => m.organisationKind === 'actor' || m.organisationKind === 'partnership');
-  if (!isOperator && !isFunder && !(order.status !== 'draft' && mayBid)) throw forbidden();
+  // Published orders are calls for services and for co-funding: actors, partnerships and funders see them.
+  const participates = user.memberships.some((m) => m.organisationKind !== 'operator');
+  if (!isOperator && !isFunder && !(order.status !== 'draft' && participates)) throw forbidden();
   return { order, funderIds, isFunder, isCreator: orgIds.includes(order.funderOrganisationId) };
 }
 
@@ -352,4 +364,18 @@ export function assertOrderCreator(db: Db, user: SessionUser, orderId: number): 
   const order = db.select().from(serviceOrders).where(eq(serviceOrders.id, orderId)).get();
   if (!order || !user.memberships.some((m) => m.organisationId === order.funderOrganisationId)) throw forbidden();
   return order;
+}
+
+/** Published orders another funder could join: still short of their amount, not already funded by it. */
+export function coFundableOrders(db: Db, organisationId: number) {
+  const mine = db.select({ orderId: orderFundings.orderId }).from(orderFundings).where(eq(orderFundings.funderOrganisationId, organisationId));
+  return db
+    .select()
+    .from(serviceOrders)
+    .where(and(inArray(serviceOrders.status, ['open', 'awarding', 'in_delivery']), sql`${serviceOrders.id} not in ${mine}`))
+    .orderBy(serviceOrders.bidDeadline)
+    .limit(200)
+    .all()
+    .map((order) => ({ ...order, totals: orderTotals(db, order) }))
+    .filter((order) => order.totals.budgetCents < order.totals.amountCents);
 }

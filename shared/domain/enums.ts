@@ -21,6 +21,18 @@ export type PartnershipKind = (typeof PARTNERSHIP_KINDS)[number];
 export const PARTNERSHIP_MEMBER_STATUSES = ['invited', 'active', 'declined', 'left'] as const;
 export type PartnershipMemberStatus = (typeof PARTNERSHIP_MEMBER_STATUSES)[number];
 
+export const PARTNERSHIP_EVENT_KINDS = [
+  'created',
+  'invited',
+  'joined',
+  'declined',
+  'left',
+  'lead_handed_over',
+  'draft_opened',
+  'bid_submitted',
+] as const;
+export type PartnershipEventKind = (typeof PARTNERSHIP_EVENT_KINDS)[number];
+
 export const ROUND_STATUSES = ['draft', 'open', 'closed'] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
 

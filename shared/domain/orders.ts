@@ -52,7 +52,8 @@ export function acceptsDeliveries(status: OrderStatus): boolean {
 }
 
 export const isEditable = (status: OrderStatus) => status === 'draft';
-export const isCancellable = (status: OrderStatus) => status === 'draft' || status === 'open';
+/** Cancellable until the first award (the service also checks that none exists). */
+export const isCancellable = (status: OrderStatus) => status === 'draft' || status === 'open' || status === 'awarding';
 
 export function withinWindow(date: string, order: Pick<OrderDates, 'deliveryStartsOn' | 'deliveryEndsOn'>): boolean {
   return date >= order.deliveryStartsOn && date <= order.deliveryEndsOn;

@@ -25,6 +25,7 @@ const DOMAIN_TABLES = [
   'memberships',
   'order_fundings',
   'organisations',
+  'partnership_events',
   'partnership_members',
   'partnerships',
   'place_communes',

@@ -1,3 +1,4 @@
+import { Service } from '@gouvfr-anct/lieux-de-mediation-numerique';
 import type { AnyTRPCProcedure } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { orderFundings, organisations, serviceOrders } from '../../db/schema';
 import { appRouter } from '../../server/routers';
 import { addMembership } from '../../server/services/users';
 import { makeMember, makePartnership, makePlace, makeUser } from '../factories';
+import { makeAwards, makeBid, makeOrder } from '../factories/marketplace';
 import { createTestApp, errorOf, signedIn, type TestApp } from '../setup/app';
 
 /**
@@ -23,6 +25,7 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   'places.get': { placeId: 1 },
   'orders.ofFunder': { organisationId: 1 },
   'orders.open': { organisationId: 1 },
+  'orders.coFundable': { organisationId: 1 },
   'orders.get': { orderId: 1 },
   'orders.create': {
     organisationId: 1,
@@ -84,6 +87,19 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   },
   'deliveries.recordBatch': { rows: [{}] },
   'deliveries.ofAward': { awardId: 1 },
+  'partnerships.create': { organisationId: 1, kind: 'cae', name: 'CAE', departementCodes: ['29'], poolingFeeBps: 500 },
+  'partnerships.get': { partnershipId: 1 },
+  'partnerships.invitations': { organisationId: 1 },
+  'partnerships.invite': { partnershipId: 1, placeId: 1 },
+  'partnerships.respond': { partnershipId: 1, placeId: 1, accept: true },
+  'partnerships.leave': { partnershipId: 1, placeId: 1 },
+  'partnerships.handOverLead': { partnershipId: 1, organisationId: 1 },
+  'drafts.open': { partnershipId: 1, orderId: 1 },
+  'drafts.get': { bidId: 1 },
+  'drafts.editLine': { bidId: 1, version: 1, placeId: 1, quantity: 5 },
+  'drafts.confirmLine': { bidId: 1, version: 1, placeId: 1, confirmed: true },
+  'drafts.editTerms': { bidId: 1, version: 1, note: 'Note', unitPriceCents: 1_000 },
+  'drafts.submit': { bidId: 1, version: 1 },
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).map(([path, procedure]) => ({
@@ -386,5 +402,148 @@ describe('with a session', () => {
         fieldErrors: undefined,
       });
     });
+  });
+});
+
+describe('marketplace objects, with a session', () => {
+  let testApp: TestApp;
+  let ids: { funderA: number; funderB: number; actorA: number; actorB: number; placeA: number; placeB: number; draft: number; open: number; bidA: number; bidB: number; awarding: number; awardA: number; bidOnAwarding: number };
+  let as: Record<'funderA' | 'funderB' | 'actorA' | 'actorB' | 'operator', Api>;
+  const OPERATOR_ONLY = { code: 'FORBIDDEN', httpStatus: 403, message: 'Réservé à l’opérateur du dispositif', fieldErrors: undefined };
+  const UNKNOWN = 999_999;
+
+  beforeAll(async () => {
+    testApp = createTestApp();
+    const db = testApp.db;
+    const funderA = await makeMember(db, 'funder', { name: 'Département du Finistère' });
+    const funderB = await makeMember(db, 'funder', { name: 'CAF du Finistère', funderKind: 'caf' });
+    const actorA = await makeMember(db, 'actor', { name: 'Association Ty Numérik' });
+    const actorB = await makeMember(db, 'actor', { name: 'Coopérative Les Liens' });
+    const operator = await makeMember(db, 'operator');
+    const placeA = makePlace(db, { organisationId: actorA.organisationId, mainCommuneCode: '29232' });
+    const placeB = makePlace(db, { organisationId: actorB.organisationId, mainCommuneCode: '29019' });
+    const draft = makeOrder(db, { funderOrganisationId: funderA.organisationId, userId: funderA.user.id, publish: false, paidCents: 0 });
+    const open = makeOrder(db, { funderOrganisationId: funderA.organisationId, userId: funderA.user.id });
+    const bidA = makeBid(db, { orderId: open, organisationId: actorA.organisationId, lines: [{ placeId: placeA, quantity: 10 }] });
+    const bidB = makeBid(db, { orderId: open, organisationId: actorB.organisationId, lines: [{ placeId: placeB, quantity: 10 }] });
+    const awarding = makeOrder(db, { funderOrganisationId: funderA.organisationId, userId: funderA.user.id });
+    const bidOnAwarding = makeBid(db, { orderId: awarding, organisationId: actorA.organisationId, lines: [{ placeId: placeA, quantity: 50 }] });
+    const [awardA] = makeAwards(db, { orderId: awarding, userId: funderA.user.id, lines: [{ bidId: bidOnAwarding, placeId: placeA, quantity: 20 }] });
+    ids = {
+      funderA: funderA.organisationId,
+      funderB: funderB.organisationId,
+      actorA: actorA.organisationId,
+      actorB: actorB.organisationId,
+      placeA,
+      placeB,
+      draft,
+      open,
+      bidA,
+      bidB,
+      awarding,
+      awardA: awardA!,
+      bidOnAwarding,
+    };
+    const sessions = await Promise.all([funderA, funderB, actorA, actorB, operator].map((m) => signedIn(testApp, m.user.email, m.user.password)));
+    as = { funderA: sessions[0]!.api, funderB: sessions[1]!.api, actorA: sessions[2]!.api, actorB: sessions[3]!.api, operator: sessions[4]!.api };
+  });
+
+  const orderFields = {
+    title: 'Commande',
+    services: [Service.AideAuxDemarchesAdministratives],
+    departementCodes: ['29'],
+    quantity: 10,
+    bidDeadline: '2030-01-01',
+    deliveryStartsOn: '2030-01-02',
+    deliveryEndsOn: '2030-12-31',
+  };
+  const deliveryOf = (awardId: number) => ({
+    awardId,
+    quantity: 1,
+    deliveredOn: new Date().toISOString().slice(0, 10),
+    service: Service.AideAuxDemarchesAdministratives,
+    beneficiaryRef: 'a1b2c3d4e5f60718a1b2c3d4e5f60718',
+    idempotencyKey: `cle-${Math.random().toString(36).slice(2, 12)}`,
+  });
+
+  type Case = [string, () => Promise<unknown>];
+  const objectCases = (): Case[] => [
+    ['orders.get of a draft, for an actor', () => as.actorA.orders.get.query({ orderId: ids.draft })],
+    ['orders.get of a draft, for another funder', () => as.funderB.orders.get.query({ orderId: ids.draft })],
+    ['bids.ofOrder of a draft, for an actor', () => as.actorA.bids.ofOrder.query({ orderId: ids.draft })],
+    ['orders.update by another funder', () => as.funderB.orders.update.mutate({ orderId: ids.draft, ...orderFields })],
+    ['orders.publish by another funder', () => as.funderB.orders.publish.mutate({ orderId: ids.draft })],
+    ['orders.cancel by another funder', () => as.funderB.orders.cancel.mutate({ orderId: ids.open })],
+    ['orders.cancel by a bidding actor', () => as.actorA.orders.cancel.mutate({ orderId: ids.open })],
+    ['orders.recordPayment by a funder that does not fund the order', () => as.funderB.orders.recordPayment.mutate({ orderId: ids.open, organisationId: ids.funderB, amountCents: 100, reference: 'VIR', idempotencyKey: 'cle-permission-1' })],
+    ['orders.spending of another funder', () => as.funderB.orders.spending.query({ organisationId: ids.funderA })],
+    ['bids.withdraw of another actor’s bid', () => as.actorB.bids.withdraw.mutate({ bidId: ids.bidA })],
+    ['bids.withdraw of a bid by the order’s funder', () => as.funderA.bids.withdraw.mutate({ bidId: ids.bidA })],
+    ['bids.submit for another actor', () => as.actorB.bids.submit.mutate({ orderId: ids.open, organisationId: ids.actorA, unitPriceCents: 1_000, lines: [{ placeId: ids.placeA, quantity: 1 }] })],
+    ['bids.mine of another actor', () => as.actorB.bids.mine.query({ organisationId: ids.actorA })],
+    ['awards.create by another funder', () => as.funderB.awards.create.mutate({ orderId: ids.awarding, lines: [{ bidId: ids.bidOnAwarding, placeId: ids.placeA, quantity: 1 }] })],
+    ['awards.create by the bidding actor', () => as.actorA.awards.create.mutate({ orderId: ids.awarding, lines: [{ bidId: ids.bidOnAwarding, placeId: ids.placeA, quantity: 1 }] })],
+    ['awards.rejectBids by another funder', () => as.funderB.awards.rejectBids.mutate({ orderId: ids.open, bidIds: [ids.bidA] })],
+    ['awards.closeBidding by another funder', () => as.funderB.awards.closeBidding.mutate({ orderId: ids.open })],
+    ['awards.finish by another funder', () => as.funderB.awards.finish.mutate({ orderId: ids.awarding })],
+    ['awards.ofPlace of another actor’s place', () => as.actorB.awards.ofPlace.query({ placeId: ids.placeA })],
+    ['deliveries.record on another actor’s award', () => as.actorB.deliveries.record.mutate(deliveryOf(ids.awardA))],
+    ['deliveries.record on an award by its funder', () => as.funderA.deliveries.record.mutate(deliveryOf(ids.awardA))],
+    ['deliveries.ofAward of another actor’s award', () => as.actorB.deliveries.ofAward.query({ awardId: ids.awardA })],
+  ];
+
+  it.each(objectCases().map(([label], index) => [label, index] as const))('%s is FORBIDDEN', async (_label, index) => {
+    const before = testApp.db.$client.prepare('select (select count(*) from bids where status = \'withdrawn\') + (select count(*) from awards) + (select count(*) from deliveries) + (select count(*) from ledger_transactions) as n').get();
+
+    expect(await errorOf(objectCases()[index]![1]())).toEqual(FORBIDDEN);
+    expect(testApp.db.$client.prepare('select (select count(*) from bids where status = \'withdrawn\') + (select count(*) from awards) + (select count(*) from deliveries) + (select count(*) from ledger_transactions) as n').get()).toEqual(before);
+  });
+
+  const unknownCases = (): Case[] => [
+    ['orders.get', () => as.actorA.orders.get.query({ orderId: UNKNOWN })],
+    ['orders.update', () => as.funderA.orders.update.mutate({ orderId: UNKNOWN, ...orderFields })],
+    ['orders.publish', () => as.funderA.orders.publish.mutate({ orderId: UNKNOWN })],
+    ['orders.cancel', () => as.funderA.orders.cancel.mutate({ orderId: UNKNOWN })],
+    ['orders.coFund', () => as.funderB.orders.coFund.mutate({ orderId: UNKNOWN, organisationId: ids.funderB, shareCents: 100 })],
+    ['orders.recordPayment', () => as.funderA.orders.recordPayment.mutate({ orderId: UNKNOWN, organisationId: ids.funderA, amountCents: 100, reference: 'VIR', idempotencyKey: 'cle-permission-2' })],
+    ['bids.submit', () => as.actorA.bids.submit.mutate({ orderId: UNKNOWN, organisationId: ids.actorA, unitPriceCents: 1_000, lines: [{ placeId: ids.placeA, quantity: 1 }] })],
+    ['bids.withdraw', () => as.actorA.bids.withdraw.mutate({ bidId: UNKNOWN })],
+    ['bids.ofOrder', () => as.actorA.bids.ofOrder.query({ orderId: UNKNOWN })],
+    ['awards.create', () => as.funderA.awards.create.mutate({ orderId: UNKNOWN, lines: [{ bidId: ids.bidA, placeId: ids.placeA, quantity: 1 }] })],
+    ['awards.rejectBids', () => as.funderA.awards.rejectBids.mutate({ orderId: UNKNOWN, bidIds: [ids.bidA] })],
+    ['awards.closeBidding', () => as.funderA.awards.closeBidding.mutate({ orderId: UNKNOWN })],
+    ['awards.finish', () => as.funderA.awards.finish.mutate({ orderId: UNKNOWN })],
+    ['awards.ofPlace', () => as.actorA.awards.ofPlace.query({ placeId: UNKNOWN })],
+    ['deliveries.record', () => as.actorA.deliveries.record.mutate(deliveryOf(UNKNOWN))],
+    ['deliveries.ofAward', () => as.actorA.deliveries.ofAward.query({ awardId: UNKNOWN })],
+  ];
+
+  it.each(unknownCases().map(([label], index) => [label, index] as const))('%s of an id that does not exist is FORBIDDEN, not NOT_FOUND', async (_label, index) => {
+    expect(await errorOf(unknownCases()[index]![1]())).toEqual(FORBIDDEN);
+  });
+
+  it('qualification.decide and ledger.check are FORBIDDEN to funders and actors: they belong to the operator', async () => {
+    for (const api of [as.funderA, as.actorA]) {
+      expect(await errorOf(api.qualification.decide.mutate({ placeId: ids.placeB, decision: 'suspend', reason: 'Je suspends un concurrent' }))).toEqual(OPERATOR_ONLY);
+      expect(await errorOf(api.qualification.decide.mutate({ placeId: UNKNOWN, decision: 'suspend', reason: 'Sondage des identifiants' }))).toEqual(OPERATOR_ONLY);
+      expect(await errorOf(api.ledger.check.query())).toEqual(OPERATOR_ONLY);
+    }
+    expect((await as.operator.places.get.query({ placeId: ids.placeB })).status).toBe('qualified');
+  });
+
+  it('the operator reads any order, bid list, place awards and award deliveries, and gets NOT_FOUND for ids that do not exist', async () => {
+    expect((await as.operator.orders.get.query({ orderId: ids.draft })).order.status).toBe('draft');
+    expect((await as.operator.bids.ofOrder.query({ orderId: ids.open })).bids).toHaveLength(2);
+    expect(await as.operator.awards.ofPlace.query({ placeId: ids.placeA })).toHaveLength(1);
+    expect(await as.operator.deliveries.ofAward.query({ awardId: ids.awardA })).toEqual([]);
+    expect(await errorOf(as.operator.orders.get.query({ orderId: UNKNOWN }))).toEqual({ code: 'NOT_FOUND', httpStatus: 404, message: 'Commande introuvable', fieldErrors: undefined });
+    expect(await errorOf(as.operator.awards.ofPlace.query({ placeId: UNKNOWN }))).toEqual({ code: 'NOT_FOUND', httpStatus: 404, message: 'Lieu introuvable', fieldErrors: undefined });
+    expect(await errorOf(as.operator.deliveries.ofAward.query({ awardId: UNKNOWN }))).toEqual({ code: 'NOT_FOUND', httpStatus: 404, message: 'Attribution introuvable', fieldErrors: undefined });
+  });
+
+  it('the owners themselves get through: the funder reads its draft, the bidder its bid, the actor its award', async () => {
+    expect((await as.funderA.orders.get.query({ orderId: ids.draft })).viewer).toEqual({ isFunder: true, isCreator: true });
+    expect((await as.actorA.bids.ofOrder.query({ orderId: ids.open })).bids.map((b) => b.id)).toEqual([ids.bidA]);
+    expect((await as.actorA.awards.ofPlace.query({ placeId: ids.placeA })).map((a) => a.id)).toEqual([ids.awardA]);
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DEMO_PASSWORD, demoEmail, type DemoRole } from '../../db/seed/demo-logins';
 import { seedDemo } from '../../db/seed/demo';
 import { organisations, places } from '../../db/schema';
+import { ordersOfFunder } from '../../server/services/orders';
 import { createTestApp, type TestApp } from '../setup/app';
 import { startTestServer } from '../setup/server';
 import { chromiumPath, launchBrowser, screenshot } from './browser';
@@ -84,11 +85,12 @@ describe.skipIf(!chromiumPath)('each demo role signs in and sees its page in Fre
     await screenshot(page, 'actor-live-update');
   });
 
-  it('the funder sees its organisation and its (still empty) orders', async () => {
+  it('the funder sees its organisation and every order it posts or co-funds', async () => {
     await signInAs('commanditaire');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Conseil départemental du Finistère');
-    await page.getByTestId('orders-empty').waitFor();
-    expect(await page.getByTestId('orders-empty').textContent()).toBe('Aucune commande pour l’instant.');
+    const expected = ordersOfFunder(testApp.db, organisationId('Conseil départemental du Finistère')).length;
+    expect(expected).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('funder-order-row').count()).toBe(expected);
     expect(await page.getByText('Finistère (29)').count()).toBe(1);
     await screenshot(page, 'funder');
   });

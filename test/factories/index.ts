@@ -6,6 +6,7 @@ import { findCommune } from '../../shared/domain/communes';
 import type { ServiceName } from '../../shared/domain/services';
 import { SERVICES } from '../../shared/domain/services';
 import { withLuhnKey } from '../../shared/domain/siret';
+import { ELIGIBILITY_CRITERIA, type EligibilityAnswers } from '../../shared/domain/qualification';
 import { hashPassword } from '../../server/auth/password';
 import { createOrganisation } from '../../server/services/organisations';
 import { addMembership, createUser } from '../../server/services/users';
@@ -124,7 +125,7 @@ export function makePlace(db: Db, options: PlaceOptions): number {
         yearlyCapacity: options.yearlyCapacity ?? 2_000,
         services: options.services ?? SERVICES.slice(1, 3),
         legalRepresentative: options.legalRepresentative ?? 'Représentant légal',
-        eligibility: { structureDeMediation: true, accueilToutPublic: true },
+        eligibility: Object.fromEntries(ELIGIBILITY_CRITERIA.map((c) => [c, true])) as EligibilityAnswers,
         status,
         statusReason: options.statusReason ?? null,
         appliedAt,

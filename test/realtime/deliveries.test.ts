@@ -1,3 +1,4 @@
+import { Service } from '@gouvfr-anct/lieux-de-mediation-numerique';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,7 +71,7 @@ describe('a delivery recorded by one client', () => {
         awardId,
         quantity,
         deliveredOn: today,
-        service: 'Aide aux démarches administratives',
+        service: Service.AideAuxDemarchesAdministratives,
         beneficiaryRef: beneficiaryRef(key),
         idempotencyKey: `cle-${key}`,
       });
