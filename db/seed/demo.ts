@@ -5,7 +5,7 @@ import { SERVICES, type ServiceName } from '../../shared/domain/services';
 import { findDepartement } from '../../shared/domain/territory';
 import { DEFAULT_RATIO } from '../../shared/ratio';
 import { addMembership } from '../../server/services/users';
-import { makeOrganisation, makePartnership, makePlace, makeRound, makeSiret, makeUser } from '../../test/factories';
+import { makeOrganisation, makePlace, makeRound, makeSiret, makeUser } from '../../test/factories';
 import type { Db } from '../client';
 import { users } from '../schema';
 import { DEMO_LOGINS, DEMO_PASSWORD, demoEmail, type DemoRole } from './demo-logins';
@@ -14,6 +14,8 @@ import { seedMarketplace } from './demo-market';
 
 /**
  * The demo: four régions, about 150 places, 12 funders, two partnerships and an open round.
+ * Organisations, places and the round are written here; everything that has a domain service
+ * (orders, money, bids, partnerships) is made through it in demo-market.ts and demo-partnerships.ts.
  * Deterministic: the same seed gives the same names, communes and dates everywhere.
  * Later capabilities add orders, bids and deliveries here through their domain services.
  */
@@ -206,33 +208,6 @@ export async function seedDemo(db: Db): Promise<void> {
           legalRepresentative: random.pick(['Présidente', 'Président', 'Directrice', 'Directeur', 'Maire']),
         }),
       );
-    });
-
-    // A CAE in Bretagne led by Les Liens du Numérique, with Ty Numérik's Quimper place among its members.
-    const bretagnePlaces = placeIds.filter((_, i) => i >= 4 && i < 140 && ['22', '29', '35', '56'].includes(planned[i]!.main.departement) && i !== 17 && i !== 23);
-    const cae = makePartnership(db, {
-      name: 'CAE Numérique Solidaire Bretagne',
-      kind: 'cae',
-      leadOrganisationId: liens,
-      poolingFeeBps: 800,
-      departementCodes: ['22', '29', '35', '56'],
-      charter:
-        'Nous mutualisons nos compétences de médiation numérique pour répondre ensemble aux commandes bretonnes. ' +
-        'La contribution de 8 % finance la coordination, la comptabilité et la formation des médiateurs.',
-      placeIds: [placeIds[3]!, placeIds[0]!, ...bretagnePlaces.slice(0, 3)],
-    });
-    addMembership(db, userOf('chef de file'), cae.organisationId, 'admin');
-
-    const aveyronPlaces = placeIds.filter((_, i) => i >= 4 && i < 140 && planned[i]!.main.departement === '12' && i !== 17 && i !== 23);
-    const aveyronLead = planned[placeIds.indexOf(aveyronPlaces[0]!)]!.actorId;
-    makePartnership(db, {
-      name: 'Partenariat local Aveyron connecté',
-      kind: 'local',
-      leadOrganisationId: aveyronLead,
-      poolingFeeBps: 300,
-      departementCodes: ['12'],
-      charter: 'Trois lieux aveyronnais coordonnent leurs tournées pour couvrir les communes rurales du département.',
-      placeIds: aveyronPlaces.slice(0, 3),
     });
 
     makeRound(db, {

@@ -10,12 +10,14 @@ import { publishPartnership } from '../realtime/publish';
 import { draftsOfPartnership } from '../services/drafts';
 import {
   assertParticipant,
+  invitablePlaces,
   createPartnership,
   handOverLead,
   invitationsOf,
   invitePlace,
   leavePartnership,
   partnershipDetail,
+  partnershipLedBy,
   partnershipsOfUser,
   respondToInvitation,
 } from '../services/partnerships';
@@ -44,6 +46,12 @@ export const partnershipsRouter = router({
   invitations: organisationProcedure()
     .input(OrganisationIdInput)
     .query(({ ctx, input }) => invitationsOf(ctx.db, [input.organisationId])),
+
+  /** For the lead: qualified places of the partnership's territory not yet in it. */
+  invitable: authedProcedure.input(PartnershipIdInput).query(({ ctx, input }) => {
+    partnershipLedBy(ctx.db, ctx.user, input.partnershipId);
+    return invitablePlaces(ctx.db, input.partnershipId);
+  }),
 
   invite: authedProcedure.input(PartnershipPlaceInput).mutation(({ ctx, input }) => {
     const result = invitePlace(ctx.db, ctx.user, input.partnershipId, input.placeId);

@@ -7,7 +7,7 @@ import { conflict, fieldError, forbidden, staleVersion } from '../errors';
 import type { SessionUser } from './auth';
 import { placeYearFigures } from './figures';
 import { getOrderRow } from './orders';
-import { assertLead, assertParticipant, getPartnership } from './partnerships';
+import { assertLead, assertParticipant, getPartnership, partnershipLedBy } from './partnerships';
 
 /**
  * Joint bids drafted live by a partnership's members (DESIGN §4): a bid in status `draft`,
@@ -45,8 +45,7 @@ function coveringMemberPlaces(db: Db, partnershipId: number, order: ReturnType<t
 
 /** The lead opens (or reopens) the partnership's draft for an open order. */
 export function openDraft(db: Db, user: SessionUser, partnershipId: number, orderId: number, today = todayIso()): number {
-  const partnership = getPartnership(db, partnershipId);
-  assertLead(user, partnership);
+  const partnership = partnershipLedBy(db, user, partnershipId);
   return db.transaction(() => {
     const order = getOrderRow(db, orderId);
     if (!acceptsBids(order, today)) throw conflict('Cette commande ne reçoit plus d’offres');

@@ -44,10 +44,18 @@ export function participantOrganisations(db: Db, partnershipId: number, statuses
   return [...new Set([partnership.organisationId, partnership.leadOrganisationId, ...owners])];
 }
 
-/** The caller leads the partnership: a member of its lead organisation (or of the partnership itself as admin). */
+/** The caller leads the partnership: a member of its lead organisation. */
 export function assertLead(user: SessionUser, partnership: Partnership): void {
   const orgIds = user.memberships.map((m) => m.organisationId);
   if (!orgIds.includes(partnership.leadOrganisationId)) throw forbidden('Réservé au chef de file du partenariat');
+}
+
+/** The partnership, for its lead only; an unknown one answers FORBIDDEN too, so ids cannot be probed. */
+export function partnershipLedBy(db: Db, user: SessionUser, partnershipId: number): Partnership {
+  const partnership = db.select().from(partnerships).where(eq(partnerships.id, partnershipId)).get();
+  if (!partnership) throw forbidden();
+  assertLead(user, partnership);
+  return partnership;
 }
 
 /** The caller takes part: lead, partnership member, or owner of an active member place. */
@@ -119,8 +127,7 @@ function transition(db: Db, partnershipId: number, placeId: number, action: Memb
  * invited and waits for that actor's answer.
  */
 export function invitePlace(db: Db, user: SessionUser, partnershipId: number, placeId: number) {
-  const partnership = getPartnership(db, partnershipId);
-  assertLead(user, partnership);
+  const partnership = partnershipLedBy(db, user, partnershipId);
   const place = db.select().from(places).where(eq(places.id, placeId)).get();
   if (!place) throw fieldError('placeId', 'Lieu inconnu');
   if (place.status !== 'qualified') throw fieldError('placeId', 'Seul un lieu qualifié peut rejoindre un partenariat');
@@ -138,9 +145,10 @@ export function invitePlace(db: Db, user: SessionUser, partnershipId: number, pl
 
 /** The actor owning an invited place accepts or declines for it. */
 export function respondToInvitation(db: Db, user: SessionUser, partnershipId: number, placeId: number, accept: boolean) {
-  const partnership = getPartnership(db, partnershipId);
   const place = db.select().from(places).where(eq(places.id, placeId)).get();
   if (!place || !user.memberships.some((m) => m.organisationId === place.organisationId)) throw forbidden('Seul l’acteur du lieu répond à l’invitation');
+  const partnership = db.select().from(partnerships).where(eq(partnerships.id, partnershipId)).get();
+  if (!partnership) throw forbidden();
   return db.transaction(() => {
     const status = transition(db, partnershipId, placeId, accept ? 'accept' : 'decline');
     recordEvent(db, partnershipId, accept ? 'joined' : 'declined', user.id, { placeId, organisationId: place.organisationId });
@@ -151,7 +159,6 @@ export function respondToInvitation(db: Db, user: SessionUser, partnershipId: nu
 
 /** A member place leaves — never while it holds undelivered awards under the partnership. */
 export function leavePartnership(db: Db, user: SessionUser, partnershipId: number, placeId: number) {
-  getPartnership(db, partnershipId);
   const place = db.select().from(places).where(eq(places.id, placeId)).get();
   if (!place || !user.memberships.some((m) => m.organisationId === place.organisationId)) throw forbidden('Seul l’acteur du lieu peut le retirer');
   return db.transaction(() => {
@@ -181,8 +188,7 @@ export function leavePartnership(db: Db, user: SessionUser, partnershipId: numbe
 
 /** The lead hands the lead role to the actor of an active member place. */
 export function handOverLead(db: Db, user: SessionUser, partnershipId: number, organisationId: number) {
-  const partnership = getPartnership(db, partnershipId);
-  assertLead(user, partnership);
+  const partnership = partnershipLedBy(db, user, partnershipId);
   if (organisationId === partnership.leadOrganisationId) throw fieldError('organisationId', 'Cette organisation est déjà chef de file');
   const owners = participantOrganisations(db, partnershipId, ['active']);
   if (!owners.includes(organisationId) || organisationId === partnership.organisationId) {
@@ -285,4 +291,23 @@ export function partnershipDetail(db: Db, partnershipId: number, year: number) {
     feeAccountCents: balanceOf(db, { kind: 'partnership', organisationId: partnership.organisationId }),
     events,
   };
+}
+
+/** Qualified places of the partnership's territory that the lead could invite (not already in). */
+export function invitablePlaces(db: Db, partnershipId: number) {
+  const partnership = getPartnership(db, partnershipId);
+  const taken = db
+    .select({ placeId: partnershipMembers.placeId })
+    .from(partnershipMembers)
+    .where(and(eq(partnershipMembers.partnershipId, partnershipId), inArray(partnershipMembers.status, ['invited', 'active'])))
+    .all()
+    .map((r) => r.placeId);
+  return db
+    .select({ id: places.id, name: places.name, departementCode: places.departementCode, organisationId: places.organisationId, organisationName: organisations.name })
+    .from(places)
+    .innerJoin(organisations, eq(organisations.id, places.organisationId))
+    .where(and(eq(places.status, 'qualified'), inArray(places.departementCode, partnership.departementCodes)))
+    .orderBy(asc(places.departementCode), asc(places.name))
+    .all()
+    .filter((p) => !taken.includes(p.id));
 }

@@ -16,7 +16,8 @@ import { createTestDb } from '../setup/db';
 const EXPECTED_KINDS: Record<DemoRole, OrganisationKind[]> = {
   opérateur: ['operator'],
   commanditaire: ['funder'],
-  acteur: ['actor'],
+  // Ty Numérik accepted the CAE's invitation for its Quimper place: its user takes part in the CAE too.
+  acteur: ['actor', 'partnership'],
   'chef de file': ['actor', 'partnership'],
 };
 
@@ -219,5 +220,24 @@ describe('the demo marketplace, made through the domain services', () => {
       .where(and(eq(ledgerTransactions.orderId, cancelled.id), eq(ledgerTransactions.kind, 'credit_note')))
       .all();
     expect(creditNotes).toHaveLength(1);
+  });
+});
+
+describe('the demo partnerships, made through the partnership services', () => {
+  it('has a CAE of at least five active member places, rural and urban, with an invitation pending and a draft open', () => {
+    const cae = db.select().from(partnerships).where(eq(partnerships.kind, 'cae')).get()!;
+    const members = db
+      .select({ status: partnershipMembers.status, commune: places.mainCommuneCode })
+      .from(partnershipMembers)
+      .innerJoin(places, eq(places.id, partnershipMembers.placeId))
+      .where(eq(partnershipMembers.partnershipId, cae.id))
+      .all();
+    const active = members.filter((m) => m.status === 'active');
+    expect(active.length).toBeGreaterThanOrEqual(5);
+    expect(active.some((m) => isRuralCommune(m.commune))).toBe(true);
+    expect(active.some((m) => !isRuralCommune(m.commune))).toBe(true);
+    expect(members.filter((m) => m.status === 'invited')).toHaveLength(1);
+    const caeBids = db.select().from(bids).where(eq(bids.partnershipId, cae.id)).all();
+    expect(caeBids.map((b) => b.status).sort()).toEqual(['awarded', 'draft']);
   });
 });

@@ -90,6 +90,7 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   'partnerships.create': { organisationId: 1, kind: 'cae', name: 'CAE', departementCodes: ['29'], poolingFeeBps: 500 },
   'partnerships.get': { partnershipId: 1 },
   'partnerships.invitations': { organisationId: 1 },
+  'partnerships.invitable': { partnershipId: 1 },
   'partnerships.invite': { partnershipId: 1, placeId: 1 },
   'partnerships.respond': { partnershipId: 1, placeId: 1, accept: true },
   'partnerships.leave': { partnershipId: 1, placeId: 1 },

@@ -113,7 +113,7 @@ describe.skipIf(!chromiumPath)('each demo role signs in and sees its page in Fre
     await signInAs('chef de file');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('CAE Numérique Solidaire Bretagne');
     await page.getByTestId('place-card').first().waitFor();
-    expect(await page.getByTestId('place-card').count()).toBe(5);
+    expect(await page.getByTestId('place-card').count()).toBe(6);
     await screenshot(page, 'partnership');
 
     await page.getByLabel('Organisation').selectOption({ label: 'Coopérative Les Liens du Numérique' });
