@@ -59,11 +59,28 @@ export interface EventPayloads {
     unitPriceCents: number;
     lines: { placeId: number; quantity: number; confirmed: boolean }[];
   };
+  /** A round dashboard's new state (aggregates only; the public room gets the whitelisted copy). */
+  'round.updated': { roundId: number; dashboard: Record<string, unknown> };
+  /** One line of a round's live activity feed: order titles and amounts, never a person. */
+  'round.activity': RoundActivity;
+  /** The national dashboard's new state. */
+  'national.updated': { year: number; dashboard: Record<string, unknown> };
   /** Who has the draft open right now. */
   'draft.presence': { bidId: number; viewers: { userId: number; name: string }[] };
   'notice': { message: string };
 }
 export type EventType = keyof EventPayloads;
+
+export interface RoundActivity {
+  roundId: number;
+  orderId: number;
+  kind: 'order_published' | 'bids_changed' | 'award_made' | 'deliveries';
+  orderTitle: string;
+  /** Bid count, awarded or delivered services, depending on the kind. */
+  count: number;
+  amountCents: number;
+  at: string;
+}
 
 /** One message of a room: `seq` grows by one per room, so a client can see a gap and refetch. */
 export interface RoomMessage<T extends EventType = EventType> {

@@ -30,7 +30,12 @@ function defaultKey<T extends EventType>(type: T, payload: EventPayloads[T]): st
     case 'draft.presence':
       return String(p.bidId);
     case 'national.summary':
+    case 'national.updated':
       return String(p.year);
+    case 'round.updated':
+      return String(p.roundId);
+    case 'round.activity':
+      return `${p.orderId}:${p.kind}`;
     default:
       return `unique:${++uniqueKey}`; // steps that each matter (a membership change, a notice)
   }
@@ -51,7 +56,14 @@ export class EventBus {
   private readonly rooms = new Map<RoomName, RoomState>();
   private readonly listeners = new Set<Listener>();
 
+  /** Tells whether anyone listens to a room: lazy payloads of empty rooms are not computed. */
+  private hasAudience: (room: RoomName) => boolean = () => true;
+
   constructor(private readonly windowMs = 250) {}
+
+  setAudience(hasAudience: (room: RoomName) => boolean): void {
+    this.hasAudience = hasAudience;
+  }
 
   publish<T extends EventType>(room: RoomName, type: T, payload: EventPayloads[T], key = defaultKey(type, payload)): void {
     this.enqueue(room, type, key, () => payload);
@@ -59,6 +71,7 @@ export class EventBus {
 
   /** A message whose payload is computed when the room flushes (dashboard aggregates). */
   publishLazy<T extends EventType>(room: RoomName, type: T, key: string, make: () => EventPayloads[T]): void {
+    if (!this.hasAudience(room)) return; // nobody would read it; a client joining later fetches
     this.enqueue(room, type, key, make);
   }
 

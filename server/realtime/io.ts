@@ -75,6 +75,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps): RealtimeS
     deps.bus.publish(room, 'draft.presence', { bidId: Number(room.slice('draft:'.length)), viewers: [...viewers.values()] });
   }
 
+  deps.bus.setAudience((room) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0);
   const unsubscribe = deps.bus.subscribe((message) => io.to(message.room).emit('event', message));
   httpServer.on('close', unsubscribe);
   return io;

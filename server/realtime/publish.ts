@@ -2,16 +2,23 @@ import type { Db } from '../../db/client';
 import type { PlaceFigures } from '../services/places';
 import { draftView } from '../services/drafts';
 import { orderEventPayload } from '../services/orders';
+import type { RoundActivity } from '../../shared/events';
 import type { EventBus } from './bus';
+import { departementsOfOrder, publishDashboards, type DashboardContext } from './dashboards';
 
 /** Events after commit (DESIGN §4): routers call these once the service's transaction returned. */
 export function publishPlaceFigures(bus: EventBus, placeId: number, figures: PlaceFigures[]): void {
   for (const f of figures) bus.publish(`place:${placeId}`, 'place.figures', { placeId, ...f });
 }
 
-/** Order rooms carry amounts and counts only: never the content of a sealed bid. */
-export function publishOrder(bus: EventBus, db: Db, orderId: number): void {
-  bus.publish(`order:${orderId}`, 'order.updated', orderEventPayload(db, orderId));
+/**
+ * Order rooms carry amounts and counts only: never the content of a sealed bid. The dashboards
+ * the order moves (its round, its territory, the nation) follow, with an activity line if given.
+ */
+export function publishOrder(ctx: DashboardContext, orderId: number, activity?: Pick<RoundActivity, 'kind' | 'count' | 'amountCents'>): void {
+  const payload = orderEventPayload(ctx.db, orderId);
+  ctx.bus.publish(`order:${orderId}`, 'order.updated', payload);
+  publishDashboards(ctx, { departementCodes: departementsOfOrder(ctx.db, orderId), orderId, activity });
 }
 
 /** A partnership step, to its room and to the organisation whose place it concerns (their inbox). */

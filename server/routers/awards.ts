@@ -7,6 +7,7 @@ import { publishOrder, publishPlaceFigures } from '../realtime/publish';
 import { awardLines, awardsOfPlace, closeBidding, finishAwarding, rejectBids } from '../services/awards';
 import { assertOrderCreator } from '../services/orders';
 import { placeOwner } from '../services/places';
+import { dashboardContext } from '../realtime/dashboards';
 import { authedProcedure, router } from '../trpc';
 
 export const awardsRouter = router({
@@ -15,28 +16,29 @@ export const awardsRouter = router({
     assertOrderCreator(ctx.db, ctx.user, input.orderId);
     const result = awardLines(ctx.db, input, ctx.user.id);
     for (const { placeId, figures } of result.figures) publishPlaceFigures(ctx.bus, placeId, [figures]);
-    publishOrder(ctx.bus, ctx.db, input.orderId);
+    const awarded = input.lines.reduce((sum, l) => sum + l.quantity, 0);
+    publishOrder(dashboardContext(ctx), input.orderId, { kind: 'award_made', count: awarded, amountCents: result.amountCents });
     return result;
   }),
 
   rejectBids: authedProcedure.input(RejectBidsInput).mutation(({ ctx, input }) => {
     assertOrderCreator(ctx.db, ctx.user, input.orderId);
     rejectBids(ctx.db, input.orderId, input.bidIds);
-    publishOrder(ctx.bus, ctx.db, input.orderId);
+    publishOrder(dashboardContext(ctx), input.orderId);
     return { ok: true as const };
   }),
 
   closeBidding: authedProcedure.input(OrderIdInput).mutation(({ ctx, input }) => {
     assertOrderCreator(ctx.db, ctx.user, input.orderId);
     closeBidding(ctx.db, input.orderId);
-    publishOrder(ctx.bus, ctx.db, input.orderId);
+    publishOrder(dashboardContext(ctx), input.orderId);
     return { ok: true as const };
   }),
 
   finish: authedProcedure.input(OrderIdInput).mutation(({ ctx, input }) => {
     assertOrderCreator(ctx.db, ctx.user, input.orderId);
     finishAwarding(ctx.db, input.orderId);
-    publishOrder(ctx.bus, ctx.db, input.orderId);
+    publishOrder(dashboardContext(ctx), input.orderId);
     return { ok: true as const };
   }),
 

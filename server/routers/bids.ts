@@ -4,7 +4,8 @@ import { OrderIdInput } from '../../shared/schemas/orders';
 import { assertMemberOfOwner } from '../permissions';
 import { publishOrder } from '../realtime/publish';
 import { bidOwner, bidsOfOrganisation, bidsVisibleTo, getBid, submitBid, withdrawBid } from '../services/bids';
-import { assertCanSeeOrder } from '../services/orders';
+import { assertCanSeeOrder, orderEventPayload } from '../services/orders';
+import { dashboardContext } from '../realtime/dashboards';
 import { authedProcedure, organisationProcedure, router } from '../trpc';
 
 export const bidsRouter = router({
@@ -14,14 +15,14 @@ export const bidsRouter = router({
     .mutation(({ ctx, input }) => {
       assertCanSeeOrder(ctx.db, ctx.user, input.orderId);
       const bidId = submitBid(ctx.db, input);
-      publishOrder(ctx.bus, ctx.db, input.orderId);
+      publishBidCount(ctx, input.orderId);
       return getBid(ctx.db, bidId);
     }),
 
   withdraw: authedProcedure.input(BidIdInput).mutation(({ ctx, input }) => {
     assertMemberOfOwner(ctx.user, bidOwner(ctx.db, input.bidId));
     const { orderId } = withdrawBid(ctx.db, input.bidId);
-    publishOrder(ctx.bus, ctx.db, orderId);
+    publishBidCount(ctx, orderId);
     return getBid(ctx.db, input.bidId);
   }),
 
@@ -33,3 +34,9 @@ export const bidsRouter = router({
 
   mine: organisationProcedure().input(OrganisationIdInput).query(({ ctx, input }) => bidsOfOrganisation(ctx.db, input.organisationId)),
 });
+
+/** A bid came or went: the order's room and the round's feed learn the new count, never the content. */
+function publishBidCount(ctx: Parameters<typeof dashboardContext>[0], orderId: number) {
+  const { bidCount } = orderEventPayload(ctx.db, orderId);
+  publishOrder(dashboardContext(ctx), orderId, { kind: 'bids_changed', count: bidCount, amountCents: 0 });
+}

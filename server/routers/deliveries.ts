@@ -2,18 +2,19 @@ import { AwardIdInput, RecordDeliveryBatchInput, RecordDeliveryInput } from '../
 import { assertCanReadOwned, assertMemberOfOwner } from '../permissions';
 import { publishOrder, publishPlaceFigures } from '../realtime/publish';
 import { awardOwner, deliveriesOfAward, recordDelivery, recordDeliveryBatch, type DeliveryResult } from '../services/deliveries';
-import type { EventBus } from '../realtime/bus';
-import type { Db } from '../../db/client';
+import { dashboardContext, type DashboardContext } from '../realtime/dashboards';
 import { authedProcedure, router } from '../trpc';
 
-function publishDeliveries(bus: EventBus, db: Db, results: DeliveryResult[]) {
-  const orders = new Set<number>();
+/** After commit: each place's figures, then each order once with its activity line (services, amount). */
+function publishDeliveries(ctx: DashboardContext, results: DeliveryResult[]) {
+  const orders = new Map<number, { count: number; amountCents: number }>();
   for (const result of results) {
     if (result.replayed) continue;
-    publishPlaceFigures(bus, result.placeId, result.figures);
-    orders.add(result.orderId);
+    publishPlaceFigures(ctx.bus, result.placeId, result.figures);
+    const total = orders.get(result.orderId) ?? { count: 0, amountCents: 0 };
+    orders.set(result.orderId, { count: total.count + result.delivery.quantity, amountCents: total.amountCents + result.delivery.amountCents });
   }
-  for (const orderId of orders) publishOrder(bus, db, orderId);
+  for (const [orderId, total] of orders) publishOrder(ctx, orderId, { kind: 'deliveries', ...total });
 }
 
 const summary = (r: DeliveryResult) => ({ delivery: r.delivery, replayed: r.replayed, figures: r.figures });
@@ -23,14 +24,14 @@ export const deliveriesRouter = router({
   record: authedProcedure.input(RecordDeliveryInput).mutation(({ ctx, input }) => {
     assertMemberOfOwner(ctx.user, awardOwner(ctx.db, input.awardId));
     const result = recordDelivery(ctx.db, ctx.user, input);
-    publishDeliveries(ctx.bus, ctx.db, [result]);
+    publishDeliveries(dashboardContext(ctx), [result]);
     return summary(result);
   }),
 
   /** Up to 1 000 deliveries, all or nothing, with the errors of every refused row. */
   recordBatch: authedProcedure.input(RecordDeliveryBatchInput).mutation(({ ctx, input }) => {
     const results = recordDeliveryBatch(ctx.db, ctx.user, input.rows);
-    publishDeliveries(ctx.bus, ctx.db, results);
+    publishDeliveries(dashboardContext(ctx), results);
     return { recorded: results.filter((r) => !r.replayed).length, replayed: results.filter((r) => r.replayed).length };
   }),
 

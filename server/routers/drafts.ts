@@ -8,6 +8,7 @@ import {
 } from '../../shared/schemas/partnerships';
 import { publishDraft, publishOrder, publishPartnership } from '../realtime/publish';
 import { assertDraftParticipant, confirmDraftLine, draftView, editDraftLine, editDraftTerms, openDraft, submitDraft } from '../services/drafts';
+import { dashboardContext } from '../realtime/dashboards';
 import { authedProcedure, router } from '../trpc';
 
 /** Joint bids drafted live by a partnership; every write carries the draft's version. */
@@ -47,7 +48,7 @@ export const draftsRouter = router({
     const { orderId, partnershipId } = submitDraft(ctx.db, ctx.user, input);
     publishDraft(ctx.bus, ctx.db, input.bidId);
     publishPartnership(ctx.bus, { partnershipId, kind: 'bid_submitted' });
-    publishOrder(ctx.bus, ctx.db, orderId);
+    publishOrder(dashboardContext(ctx), orderId);
     return draftView(ctx.db, input.bidId);
   }),
 });

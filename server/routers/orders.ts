@@ -20,6 +20,7 @@ import {
   spendingOfFunder,
   updateOrder,
 } from '../services/orders';
+import { dashboardContext } from '../realtime/dashboards';
 import { authedProcedure, organisationProcedure, router } from '../trpc';
 
 export const ordersRouter = router({
@@ -63,14 +64,15 @@ export const ordersRouter = router({
   publish: authedProcedure.input(OrderIdInput).mutation(({ ctx, input }) => {
     assertOrderCreator(ctx.db, ctx.user, input.orderId);
     publish(ctx.db, input.orderId);
-    publishOrder(ctx.bus, ctx.db, input.orderId);
+    const { order } = { order: getOrderRow(ctx.db, input.orderId) };
+    publishOrder(dashboardContext(ctx), input.orderId, { kind: 'order_published', count: order.quantity, amountCents: order.quantity * order.unitPriceCents });
     return getOrderRow(ctx.db, input.orderId);
   }),
 
   cancel: authedProcedure.input(OrderIdInput).mutation(({ ctx, input }) => {
     assertOrderCreator(ctx.db, ctx.user, input.orderId);
     cancelOrder(ctx.db, input.orderId);
-    publishOrder(ctx.bus, ctx.db, input.orderId);
+    publishOrder(dashboardContext(ctx), input.orderId);
     return getOrderRow(ctx.db, input.orderId);
   }),
 
@@ -80,7 +82,7 @@ export const ordersRouter = router({
     .mutation(({ ctx, input }) => {
       assertCanSeeOrder(ctx.db, ctx.user, input.orderId);
       coFund(ctx.db, input);
-      publishOrder(ctx.bus, ctx.db, input.orderId);
+      publishOrder(dashboardContext(ctx), input.orderId);
       return orderTotals(ctx.db, getOrderRow(ctx.db, input.orderId));
     }),
 
@@ -90,7 +92,7 @@ export const ordersRouter = router({
     .mutation(({ ctx, input }) => {
       assertCanSeeOrder(ctx.db, ctx.user, input.orderId);
       const result = recordPayment(ctx.db, input);
-      if (!result.replayed) publishOrder(ctx.bus, ctx.db, input.orderId);
+      if (!result.replayed) publishOrder(dashboardContext(ctx), input.orderId);
       return { ...result, totals: orderTotals(ctx.db, getOrderRow(ctx.db, input.orderId)) };
     }),
 

@@ -6,7 +6,7 @@ import {
   PartnershipPlaceInput,
   RespondInvitationInput,
 } from '../../shared/schemas/partnerships';
-import { publishPartnership } from '../realtime/publish';
+import { publishDraft, publishPartnership } from '../realtime/publish';
 import { draftsOfPartnership } from '../services/drafts';
 import {
   assertParticipant,
@@ -68,7 +68,8 @@ export const partnershipsRouter = router({
   leave: authedProcedure.input(PartnershipPlaceInput).mutation(({ ctx, input }) => {
     const result = leavePartnership(ctx.db, ctx.user, input.partnershipId, input.placeId);
     publishPartnership(ctx.bus, { ...input, kind: 'left', status: result.status, organisationId: result.organisationId });
-    return result;
+    for (const bidId of result.draftIds) publishDraft(ctx.bus, ctx.db, bidId);
+    return { status: result.status, organisationId: result.organisationId };
   }),
 
   handOverLead: authedProcedure.input(HandOverLeadInput).mutation(({ ctx, input }) => {

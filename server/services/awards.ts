@@ -15,6 +15,8 @@ export interface AwardResult {
   awardIds: number[];
   /** New figures of each place that received an award, for the live events. */
   figures: { placeId: number; figures: PlaceFigures }[];
+  /** Amount awarded by this call. */
+  amountCents: number;
 }
 
 /**
@@ -88,7 +90,12 @@ export function awardLines(db: Db, input: AwardInput, userId: number, today = to
       db.update(serviceOrders).set({ status }).where(eq(serviceOrders.id, order.id)).run();
       // Nothing is left to award: the bids still standing are answered now.
       if (full) db.update(bids).set({ status: 'rejected' }).where(and(eq(bids.orderId, order.id), eq(bids.status, 'submitted'))).run();
-      return { orderId: order.id, awardIds, figures: [...figures].map(([placeId, f]) => ({ placeId, figures: f })) };
+      return {
+        orderId: order.id,
+        awardIds,
+        figures: [...figures].map(([placeId, f]) => ({ placeId, figures: f })),
+        amountCents: planned.reduce((sum, l) => sum + lineAmount(l.quantity, l.unitPriceCents), 0),
+      };
     },
     { behavior: 'immediate' },
   );

@@ -7,7 +7,7 @@ import { conflict, fieldError, forbidden, staleVersion } from '../errors';
 import type { SessionUser } from './auth';
 import { placeYearFigures } from './figures';
 import { getOrderRow } from './orders';
-import { assertLead, assertParticipant, getPartnership, partnershipLedBy } from './partnerships';
+import { assertLead, assertParticipant, getPartnership, participantOrganisations, partnershipLedBy, recordEvent } from './partnerships';
 
 /**
  * Joint bids drafted live by a partnership's members (DESIGN §4): a bid in status `draft`,
@@ -23,10 +23,17 @@ function draftRow(db: Db, bidId: number): Bid {
   return bid;
 }
 
-/** Reads the draft for a participant of its partnership (FORBIDDEN for anyone else, or an unknown draft). */
+/**
+ * Reads the draft for an active participant of its partnership: the lead, the partnership's
+ * members, the actors of active member places — not an actor only invited. FORBIDDEN otherwise,
+ * and for an unknown draft.
+ */
 export function assertDraftParticipant(db: Db, user: SessionUser, bidId: number) {
   const bid = draftRow(db, bidId);
   const partnership = assertParticipant(db, user, bid.partnershipId!);
+  const orgIds = user.memberships.map((m) => m.organisationId);
+  const operator = user.memberships.some((m) => m.organisationKind === 'operator');
+  if (!operator && !participantOrganisations(db, partnership.id, ['active']).some((id) => orgIds.includes(id))) throw forbidden();
   return { bid, partnership };
 }
 
@@ -69,6 +76,7 @@ export function openDraft(db: Db, user: SessionUser, partnershipId: number, orde
         .get().id;
     }
     for (const placeId of placeIds) db.insert(bidLines).values({ bidId, placeId, quantity: 0, confirmed: false }).run();
+    recordEvent(db, partnershipId, 'draft_opened', user.id, { organisationId: partnership.organisationId, detail: order.title });
     return bidId;
   });
 }
@@ -107,7 +115,6 @@ export function editDraftLine(db: Db, user: SessionUser, input: { bidId: number;
   if (!owner || (!orgIds.includes(owner.organisationId) && !orgIds.includes(partnership.leadOrganisationId))) {
     throw forbidden('Vous ne pouvez modifier que la ligne de votre lieu');
   }
-  if (!lineOf(db, bid.id, input.placeId)) throw fieldError('placeId', 'Ce lieu n’a pas de ligne dans ce brouillon');
   const order = getOrderRow(db, bid.orderId);
   if (input.quantity > order.quantity) throw fieldError('quantity', `Au plus ${order.quantity} services pour cette commande`);
   return writeDraft(
@@ -122,6 +129,7 @@ export function editDraftLine(db: Db, user: SessionUser, input: { bidId: number;
       };
     },
     () => {
+      if (!lineOf(db, input.bidId, input.placeId)) throw fieldError('placeId', 'Ce lieu n’a pas de ligne dans ce brouillon');
       db.update(bidLines)
         .set({ quantity: input.quantity, confirmed: false })
         .where(and(eq(bidLines.bidId, input.bidId), eq(bidLines.placeId, input.placeId)))
@@ -137,19 +145,19 @@ export function confirmDraftLine(db: Db, user: SessionUser, input: { bidId: numb
   if (!owner || !user.memberships.some((m) => m.organisationId === owner.organisationId)) {
     throw forbidden('Seul l’acteur du lieu confirme sa ligne');
   }
-  if (!lineOf(db, input.bidId, input.placeId)) throw fieldError('placeId', 'Ce lieu n’a pas de ligne dans ce brouillon');
   return writeDraft(
     db,
     input.bidId,
     input.version,
     () => {
-      const line = lineOf(db, input.bidId, input.placeId)!;
+      const line = lineOf(db, input.bidId, input.placeId) ?? { quantity: 0, confirmed: false };
       return {
         message: `Le brouillon a changé entre-temps : la ligne « ${owner.name} » vaut maintenant ${line.quantity} service(s)${line.confirmed ? ', confirmée' : ''}. Vérifiez-la avant de confirmer.`,
         value: { placeId: input.placeId, quantity: line.quantity, confirmed: line.confirmed },
       };
     },
     () => {
+      if (!lineOf(db, input.bidId, input.placeId)) throw fieldError('placeId', 'Ce lieu n’a pas de ligne dans ce brouillon');
       db.update(bidLines).set({ confirmed: input.confirmed }).where(and(eq(bidLines.bidId, input.bidId), eq(bidLines.placeId, input.placeId))).run();
     },
   );
@@ -192,8 +200,16 @@ export function submitDraft(db: Db, user: SessionUser, input: { bidId: number; v
       if (!check.ok) {
         throw conflict(check.unconfirmed.length ? `Toutes les lignes doivent être confirmées par leur lieu (${check.unconfirmed.length} en attente)` : 'Le brouillon ne contient aucun service');
       }
+      const active = db
+        .select({ placeId: partnershipMembers.placeId })
+        .from(partnershipMembers)
+        .where(and(eq(partnershipMembers.partnershipId, partnership.id), eq(partnershipMembers.status, 'active')))
+        .all()
+        .map((m) => m.placeId);
+      if (lines.some((l) => l.quantity > 0 && !active.includes(l.placeId))) throw conflict('Une ligne concerne un lieu qui n’est plus membre actif : retirez-la avant de déposer');
       db.delete(bidLines).where(and(eq(bidLines.bidId, input.bidId), eq(bidLines.quantity, 0))).run();
       db.update(bids).set({ status: 'submitted', submittedAt: new Date().toISOString() }).where(eq(bids.id, input.bidId)).run();
+      recordEvent(db, partnership.id, 'bid_submitted', user.id, { organisationId: partnership.organisationId, detail: order.title });
       return { orderId: bid.orderId, partnershipId: partnership.id };
     },
   );

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { awards, organisations, partnershipEvents, partnershipMembers, partnerships, places, serviceOrders } from '../../db/schema';
+import { awards, bidLines, bids, memberships, organisations, partnershipEvents, partnershipMembers, partnerships, places, serviceOrders } from '../../db/schema';
 import type { PartnershipEventKind, PartnershipMemberStatus } from '../../shared/domain/enums';
 import { membershipOutcome, type MembershipAction } from '../../shared/domain/partnerships';
 import type { CreatePartnershipInput } from '../../shared/schemas/partnerships';
@@ -19,7 +19,7 @@ export function getPartnership(db: Db, partnershipId: number): Partnership {
   return partnership;
 }
 
-function recordEvent(
+export function recordEvent(
   db: Db,
   partnershipId: number,
   kind: PartnershipEventKind,
@@ -182,7 +182,28 @@ export function leavePartnership(db: Db, user: SessionUser, partnershipId: numbe
     }
     const status = transition(db, partnershipId, placeId, 'leave');
     recordEvent(db, partnershipId, 'left', user.id, { placeId, organisationId: place.organisationId });
-    return { status, organisationId: place.organisationId };
+    // Only active members appear in bids: the place leaves the drafts under way too.
+    const drafts = db
+      .select({ id: bids.id, version: bids.version })
+      .from(bids)
+      .where(and(eq(bids.partnershipId, partnershipId), eq(bids.status, 'draft')))
+      .all();
+    for (const draft of drafts) {
+      const removed = db.delete(bidLines).where(and(eq(bidLines.bidId, draft.id), eq(bidLines.placeId, placeId))).run().changes;
+      if (removed) db.update(bids).set({ version: draft.version + 1 }).where(eq(bids.id, draft.id)).run();
+    }
+    // An actor with no active place left in the partnership loses its members' access to it.
+    const partnership = getPartnership(db, partnershipId);
+    const stillActive = participantOrganisations(db, partnershipId, ['active']).includes(place.organisationId);
+    if (!stillActive && place.organisationId !== partnership.leadOrganisationId) {
+      const users = db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.organisationId, place.organisationId)).all();
+      for (const { userId } of users) {
+        db.delete(memberships)
+          .where(and(eq(memberships.userId, userId), eq(memberships.organisationId, partnership.organisationId), eq(memberships.role, 'member')))
+          .run();
+      }
+    }
+    return { status, organisationId: place.organisationId, draftIds: drafts.map((d) => d.id) };
   });
 }
 

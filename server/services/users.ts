@@ -18,6 +18,9 @@ export function createUser(db: Db, user: NewUser): number {
     .get().id;
 }
 
+/** Adds a membership; an existing one is only ever raised to admin, never lowered. */
 export function addMembership(db: Db, userId: number, organisationId: number, role: MembershipRole = 'member'): void {
-  db.insert(memberships).values({ userId, organisationId, role }).onConflictDoUpdate({ target: [memberships.userId, memberships.organisationId], set: { role } }).run();
+  const insert = db.insert(memberships).values({ userId, organisationId, role });
+  if (role === 'admin') insert.onConflictDoUpdate({ target: [memberships.userId, memberships.organisationId], set: { role } }).run();
+  else insert.onConflictDoNothing().run();
 }

@@ -1,0 +1,77 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { fundingRounds, serviceOrders } from '../../db/schema';
+import { toPublicRoundDashboard } from '../../shared/domain/dashboards';
+import { orderDepartements } from '../../shared/domain/orders';
+import type { RoundActivity } from '../../shared/events';
+import type { RatioConfig } from '../../shared/ratio';
+import { nationalDashboard, roundDashboard } from '../services/dashboards';
+import type { EventBus } from './bus';
+
+/**
+ * Live dashboards: after a committed change, every open round whose territory it touches and the
+ * national view are marked for an update. The payload is computed lazily, once per room flush and
+ * only for rooms someone watches; the public rooms get the whitelisted aggregates.
+ */
+export interface DashboardContext {
+  bus: EventBus;
+  db: Db;
+  ratio: RatioConfig;
+}
+
+const FEED_LENGTH = 30;
+const feeds = new WeakMap<EventBus, Map<number, RoundActivity[]>>();
+
+/** The latest activity lines of a round, newest first (kept in memory: a live feed of the event). */
+export function roundActivity(bus: EventBus, roundId: number): RoundActivity[] {
+  return [...(feeds.get(bus)?.get(roundId) ?? [])];
+}
+
+function remember(bus: EventBus, item: RoundActivity) {
+  let byRound = feeds.get(bus);
+  if (!byRound) feeds.set(bus, (byRound = new Map()));
+  const feed = byRound.get(item.roundId) ?? [];
+  // One line per order and kind: a burst of deliveries updates its line instead of adding lines.
+  const next = [item, ...feed.filter((f) => !(f.orderId === item.orderId && f.kind === item.kind))].slice(0, FEED_LENGTH);
+  byRound.set(item.roundId, next);
+}
+
+export function publishDashboards(
+  ctx: DashboardContext,
+  change: { departementCodes: readonly string[]; orderId?: number; activity?: Pick<RoundActivity, 'kind' | 'count' | 'amountCents'> },
+): void {
+  const { bus, db, ratio } = ctx;
+  const open = db.select().from(fundingRounds).where(eq(fundingRounds.status, 'open')).all();
+  const order = change.orderId ? db.select().from(serviceOrders).where(eq(serviceOrders.id, change.orderId)).get() : undefined;
+  for (const round of open) {
+    const touched = order?.roundId === round.id || change.departementCodes.some((code) => round.departementCodes.includes(code));
+    if (!touched) continue;
+    bus.publishLazy(`round:${round.id}`, 'round.updated', String(round.id), () => ({ roundId: round.id, dashboard: roundDashboard(db, round.id, ratio) }));
+    bus.publishLazy(`public:round:${round.id}`, 'round.updated', String(round.id), () => ({
+      roundId: round.id,
+      dashboard: toPublicRoundDashboard(roundDashboard(db, round.id, ratio)),
+    }));
+    if (order && order.roundId === round.id && change.activity) {
+      const item: RoundActivity = { roundId: round.id, orderId: order.id, orderTitle: order.title, at: new Date().toISOString(), ...change.activity };
+      remember(bus, item);
+      bus.publish(`round:${round.id}`, 'round.activity', item);
+      bus.publish(`public:round:${round.id}`, 'round.activity', item);
+    }
+  }
+  const year = new Date().getUTCFullYear();
+  bus.publishLazy('national', 'national.updated', String(year), () => ({ year, dashboard: nationalDashboard(db, year, ratio) }));
+  bus.publishLazy('public', 'national.updated', String(year), () => ({ year, dashboard: nationalDashboard(db, year, ratio) }));
+}
+
+/** The départements an order touches, for the dashboards it moves. */
+export function departementsOfOrder(db: Db, orderId: number): string[] {
+  const order = db.select().from(serviceOrders).where(and(eq(serviceOrders.id, orderId))).get();
+  return order ? orderDepartements(order) : [];
+}
+
+/** The dashboard context of a request. */
+export const dashboardContext = (ctx: { bus: EventBus; db: Db; config: { ratio: RatioConfig } }): DashboardContext => ({
+  bus: ctx.bus,
+  db: ctx.db,
+  ratio: ctx.config.ratio,
+});
