@@ -2,7 +2,9 @@ import { createCallerFactory, router } from '../trpc';
 import { authRouter } from './auth';
 import { awardsRouter } from './awards';
 import { bidsRouter } from './bids';
+import { dashboardsRouter } from './dashboards';
 import { deliveriesRouter } from './deliveries';
+import { roundsRouter } from './rounds';
 import { draftsRouter } from './drafts';
 import { partnershipsRouter } from './partnerships';
 import { ledgerRouter } from './ledger';
@@ -27,6 +29,8 @@ export const appRouter = router({
   ledger: ledgerRouter,
   partnerships: partnershipsRouter,
   drafts: draftsRouter,
+  rounds: roundsRouter,
+  dashboards: dashboardsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -13,7 +13,7 @@ import { createTestApp, errorOf, signedIn, type TestApp } from '../setup/app';
  * The procedures anyone may call without a session. Kept by hand on purpose: a new public
  * procedure must be added here deliberately, or the test below refuses it.
  */
-const PUBLIC_PROCEDURES = ['auth.signIn', 'auth.me', 'config.get'];
+const PUBLIC_PROCEDURES = ['auth.signIn', 'auth.me', 'config.get', 'dashboards.publicRound', 'dashboards.roundActivity', 'dashboards.publicNational'];
 
 /** A well-formed input for every procedure that takes one, so refusals are about the caller. */
 const SAMPLE_INPUTS: Record<string, unknown> = {
@@ -101,6 +101,16 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   'drafts.confirmLine': { bidId: 1, version: 1, placeId: 1, confirmed: true },
   'drafts.editTerms': { bidId: 1, version: 1, note: 'Note', unitPriceCents: 1_000 },
   'drafts.submit': { bidId: 1, version: 1 },
+  'rounds.get': { roundId: 1 },
+  'rounds.create': { name: 'Campagne', departementCodes: ['29'], opensOn: '2030-01-01', closesOn: '2030-03-01', targetCents: 100_000 },
+  'rounds.open': { roundId: 1 },
+  'rounds.close': { roundId: 1 },
+  'rounds.attachOrder': { roundId: 1, orderId: 1 },
+  'dashboards.round': { roundId: 1 },
+  'dashboards.publicRound': { roundId: 1 },
+  'dashboards.roundActivity': { roundId: 1 },
+  'dashboards.national': {},
+  'dashboards.publicNational': {},
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).map(([path, procedure]) => ({
