@@ -3,13 +3,18 @@ import type { Component } from 'solid-js';
 import { Layout } from './components/layout';
 import { SignedIn } from './components/signed-in';
 import { ApplicationPage } from './routes/application';
+import { DraftEditorPage } from './routes/draft-editor';
 import { HomeRedirect } from './routes/home';
+import { InvitationsPage } from './routes/invitations';
 import { NationalPage } from './routes/national';
 import { NewOrderPage } from './routes/new-order';
+import { NewPartnershipPage } from './routes/new-partnership';
 import { NotFound } from './routes/not-found';
 import { OpenOrdersPage } from './routes/open-orders';
 import { OrderPage } from './routes/order';
 import { OrganisationSpace } from './routes/organisation-space';
+import { PartnershipPage } from './routes/partnership';
+import { PartnershipsPage } from './routes/partnerships';
 import { PlacePage } from './routes/place';
 import { QualificationQueuePage } from './routes/qualification-queue';
 import { SignInPage } from './routes/sign-in';
@@ -31,9 +36,14 @@ export function App() {
       <Route path="/espace/:organisationId/candidature" component={privatePage(ApplicationPage)} />
       <Route path="/espace/:organisationId/commandes" component={privatePage(OpenOrdersPage)} />
       <Route path="/espace/:organisationId/depenses" component={privatePage(SpendingPage)} />
+      <Route path="/espace/:organisationId/invitations" component={privatePage(InvitationsPage)} />
       <Route path="/commandes/nouvelle" component={privatePage(NewOrderPage)} />
       <Route path="/commandes/:orderId" component={privatePage(OrderPage)} />
       <Route path="/lieux/:placeId" component={privatePage(PlacePage)} />
+      <Route path="/partenariats" component={privatePage(PartnershipsPage)} />
+      <Route path="/partenariats/nouveau" component={privatePage(NewPartnershipPage)} />
+      <Route path="/partenariats/:partnershipId" component={privatePage(PartnershipPage)} />
+      <Route path="/offres-communes/:bidId" component={privatePage(DraftEditorPage)} />
       <Route path="/qualification" component={privatePage(QualificationQueuePage)} />
       <Route path="/national" component={privatePage(NationalPage)} />
       <Route path="*404" component={NotFound} />

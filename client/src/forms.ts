@@ -16,6 +16,12 @@ export function parseEuros(text: string): number | undefined {
   return Number.isSafeInteger(cents) ? cents : undefined;
 }
 
+/**
+ * A percentage typed by a person (« 5 », « 2,5 % ») to basis points, without a float: the same
+ * reading as euros to cents, since both are hundredths. Undefined for anything else.
+ */
+export const parsePercentBps = (text: string): number | undefined => parseEuros(text.replace(/%/g, ''));
+
 /** Cents to what a French person would type back (« 10,50 »), for prefilled amount fields. */
 export function centsToEurosInput(cents: number): string {
   const whole = Math.trunc(cents / 100);

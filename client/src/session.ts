@@ -27,6 +27,16 @@ export function currentMembership(user: Me | null | undefined = me()) {
   return user.memberships.find((m) => m.organisationId === selectedOrgId()) ?? user.memberships[0];
 }
 
+/** The actor the user acts for: the current organisation if it is one, else their first actor. */
+export function actorOrganisationId(): number | undefined {
+  const current = currentMembership();
+  if (current?.organisationKind === 'actor') return current.organisationId;
+  return me()?.memberships.find((m) => m.organisationKind === 'actor')?.organisationId;
+}
+
+/** Whether the user belongs to an organisation (permissions are checked again by the server). */
+export const isMemberOf = (organisationId: number) => me()?.memberships.some((m) => m.organisationId === organisationId) ?? false;
+
 export function selectOrganisation(organisationId: number) {
   localStorage.setItem(ORG_KEY, String(organisationId));
   setSelectedOrgId(organisationId);

@@ -20,3 +20,14 @@ export function fieldErrorsOf(error: unknown): FieldErrors {
 export function errorCode(error: unknown): string | undefined {
   return error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;
 }
+
+/**
+ * What a stale write was refused against (CONFLICT with `data.current`): the draft's version now
+ * and the value the write would have replaced. Undefined for any other error, including a
+ * CONFLICT that is not about versions (a draft already submitted, unconfirmed lines).
+ */
+export function staleCurrentOf(error: unknown): { version: number; value?: unknown } | undefined {
+  if (!(error instanceof TRPCClientError) || errorCode(error) !== 'CONFLICT') return undefined;
+  const current = (error.data as { current?: { version: number; value?: unknown } } | undefined)?.current;
+  return current && typeof current.version === 'number' ? current : undefined;
+}

@@ -1,4 +1,4 @@
-import type { BidStatus, OrderStatus, PlaceMode, QualificationStatus } from '../../../shared/domain/enums';
+import type { BidStatus, OrderStatus, PartnershipMemberStatus, PlaceMode, QualificationStatus } from '../../../shared/domain/enums';
 import type { BalanceStatus, PlaceRatioStatus } from '../../../shared/ratio';
 import { t } from '../i18n';
 
@@ -26,8 +26,20 @@ export function OrderStatusBadge(props: { status: OrderStatus; testid?: string }
   );
 }
 
-export function BidStatusBadge(props: { status: BidStatus }) {
-  return <span class={`badge bid-${props.status}`}>{t(`bidStatus.${props.status}`)}</span>;
+export function BidStatusBadge(props: { status: BidStatus; testid?: string }) {
+  return (
+    <span class={`badge bid-${props.status}`} data-testid={props.testid} data-status={props.status}>
+      {t(`bidStatus.${props.status}`)}
+    </span>
+  );
+}
+
+export function MemberStatusBadge(props: { status: PartnershipMemberStatus; testid?: string }) {
+  return (
+    <span class={`badge member-${props.status}`} data-testid={props.testid} data-status={props.status}>
+      {t(`memberStatus.${props.status}`)}
+    </span>
+  );
 }
 
 export function BalanceBadge(props: { status: BalanceStatus }) {

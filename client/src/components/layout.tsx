@@ -1,26 +1,38 @@
 import { A, useNavigate, type RouteSectionProps } from '@solidjs/router';
-import { For, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { saveLocale } from '../api/auth';
+import { fetchInvitations } from '../api/partnerships';
 import { locale, setLocale, t } from '../i18n';
 import { currentMembership, me, selectOrganisation, signOut } from '../session';
+import { useRoom } from '../realtime';
+import { valueOf } from '../resource';
 import { LiveIndicator } from './live-indicator';
 
 export function Layout(props: RouteSectionProps) {
   const navigate = useNavigate();
   const isOperator = () => me()?.memberships.some((m) => m.organisationKind === 'operator') ?? false;
+  const [pendingInvitations, setPendingInvitations] = createSignal(0);
+  /** The actor whose invitations the menu counts: the organisation the user acts for, if an actor. */
+  const actorId = () => {
+    const membership = currentMembership();
+    return membership?.organisationKind === 'actor' ? membership.organisationId : undefined;
+  };
 
   /** Links for the organisation the user acts for; the operator's pages whatever it acts for. */
   const links = () => {
     const membership = currentMembership();
-    const list: { href: string; label: string }[] = [];
+    const list: { href: string; label: string; count?: number }[] = [];
     if (membership?.organisationKind === 'actor') {
       list.push({ href: `/espace/${membership.organisationId}`, label: t('nav.myPlaces') });
       list.push({ href: `/espace/${membership.organisationId}/commandes`, label: t('nav.openOrders') });
+      list.push({ href: '/partenariats', label: t('nav.partnerships') });
+      list.push({ href: `/espace/${membership.organisationId}/invitations`, label: t('nav.invitations'), count: pendingInvitations() });
     } else if (membership?.organisationKind === 'funder') {
       list.push({ href: `/espace/${membership.organisationId}`, label: t('nav.myOrders') });
       list.push({ href: `/espace/${membership.organisationId}/depenses`, label: t('nav.spending') });
     } else if (membership && membership.organisationKind !== 'operator') {
       list.push({ href: `/espace/${membership.organisationId}`, label: t('nav.home') });
+      if (membership.organisationKind === 'partnership') list.push({ href: '/partenariats', label: t('nav.partnerships') });
     }
     if (isOperator()) {
       list.push({ href: '/national', label: t('nav.national') });
@@ -59,6 +71,9 @@ export function Layout(props: RouteSectionProps) {
           </button>
         </div>
       </header>
+      <Show when={me() && actorId()} keyed>
+        {(organisationId) => <InvitationCounter organisationId={organisationId} onCount={setPendingInvitations} />}
+      </Show>
       <Show when={me()}>
         {(user) => (
           <nav class="main-nav" aria-label={t('nav.main')}>
@@ -68,6 +83,17 @@ export function Layout(props: RouteSectionProps) {
                   <li>
                     <A href={link.href} end>
                       {link.label}
+                      <Show when={link.count}>
+                        {(count) => (
+                          <>
+                            {' '}
+                            <span class="nav-count" aria-hidden="true">
+                              {count()}
+                            </span>
+                            <span class="visually-hidden">({t('nav.invitationsPending', { count: count() })})</span>
+                          </>
+                        )}
+                      </Show>
                     </A>
                   </li>
                 )}
@@ -106,4 +132,13 @@ export function Layout(props: RouteSectionProps) {
       </main>
     </>
   );
+}
+
+/** Counts the actor's pending invitations for the menu, live on the organisation's room. Renders nothing. */
+function InvitationCounter(props: { organisationId: number; onCount: (count: number) => void }) {
+  const [invitations, { refetch }] = createResource(() => props.organisationId, fetchInvitations);
+  useRoom(`org:${props.organisationId}`, 'partnership.updated', () => void refetch(), () => void refetch());
+  createEffect(() => props.onCount(valueOf(invitations)?.length ?? 0));
+  onCleanup(() => props.onCount(0));
+  return null;
 }

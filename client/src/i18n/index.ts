@@ -33,3 +33,8 @@ export const money = (cents: number, whole = true) => formatMoney(cents, { local
 export const formatDate = (iso: string) => new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'long' }).format(new Date(iso));
 
 export const formatNumber = (n: number) => new Intl.NumberFormat(intlLocale()).format(n);
+
+export const formatDateTime = (iso: string) => new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
+
+/** Basis points as a percentage (500 → « 5 % », 250 → « 2,5 % »). */
+export const formatBps = (bps: number) => new Intl.NumberFormat(intlLocale(), { style: 'percent', maximumFractionDigits: 2 }).format(bps / 10_000);
