@@ -124,7 +124,7 @@ export function editDraftLine(db: Db, user: SessionUser, input: { bidId: number;
     () => {
       const line = lineOf(db, input.bidId, input.placeId)!;
       return {
-        message: `Le brouillon a changé entre-temps : la ligne « ${owner.name} » vaut maintenant ${line.quantity} service(s). Rechargez puis refaites votre modification.`,
+        message: `Le brouillon a changé entre-temps : la ligne « ${owner.name} » vaut maintenant ${line.quantity} service(s). Réappliquez votre valeur ou gardez la valeur actuelle.`,
         value: { placeId: input.placeId, quantity: line.quantity, confirmed: line.confirmed },
       };
     },

@@ -172,7 +172,7 @@ describe('two members editing the same version at once', () => {
       current: { version: version + 1, value: { placeId: f.places.member, quantity: winner.quantity, confirmed: false } },
     });
     expect((error as Error).message).toBe(
-      `Le brouillon a changé entre-temps : la ligne « Cyber-base de Brest » vaut maintenant ${winner.quantity} service(s). Rechargez puis refaites votre modification.`,
+      `Le brouillon a changé entre-temps : la ligne « Cyber-base de Brest » vaut maintenant ${winner.quantity} service(s). Réappliquez votre valeur ou gardez la valeur actuelle.`,
     );
     const afterRace = await lead.drafts.get.query({ bidId: f.bidId });
     expect(afterRace.bid.version).toBe(version + 1);

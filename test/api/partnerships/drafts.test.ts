@@ -175,7 +175,7 @@ describe('editing lines', () => {
     expect(stale).toEqual({
       code: 'CONFLICT',
       httpStatus: 409,
-      message: 'Le brouillon a changé entre-temps : la ligne « Cyber-base de Brest » vaut maintenant 40 service(s). Rechargez puis refaites votre modification.',
+      message: 'Le brouillon a changé entre-temps : la ligne « Cyber-base de Brest » vaut maintenant 40 service(s). Réappliquez votre valeur ou gardez la valeur actuelle.',
       current: { version: 3, value: { placeId: w.places.partner, quantity: 40, confirmed: true } },
     });
     expect(fullSnapshot(w.db)).toEqual(before);
