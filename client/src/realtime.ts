@@ -12,10 +12,14 @@ const joined = new Set<string>();
 const lastSeq = new Map<string, number>();
 const gapListeners = new Map<string, Set<() => void>>();
 
+let connectedBefore = false;
+
 socket.on('connect', () => {
   setConnected(true);
-  // After a reconnect, rejoin and let every room refetch: messages may have been missed.
-  for (const room of joined) join(room);
+  // After a reconnect, rejoin and let every room refetch: messages may have been missed while
+  // away, whatever the sequence numbers say (DESIGN §4).
+  for (const room of joined) join(room, connectedBefore);
+  connectedBefore = true;
 });
 socket.on('disconnect', () => setConnected(false));
 
@@ -25,12 +29,13 @@ socket.on('event', (message) => {
   if (previous !== undefined && message.seq !== previous + 1) for (const refetch of gapListeners.get(message.room) ?? []) refetch();
 });
 
-function join(room: string) {
+function join(room: string, afterReconnect = false) {
   socket.emit('join', room, (result) => {
     if (!result.ok) return;
     const previous = lastSeq.get(room);
     lastSeq.set(room, result.seq);
-    if (previous !== undefined && previous !== result.seq) for (const refetch of gapListeners.get(room) ?? []) refetch();
+    const missed = previous !== undefined && previous !== result.seq;
+    if (missed || afterReconnect) for (const refetch of gapListeners.get(room) ?? []) refetch();
   });
 }
 

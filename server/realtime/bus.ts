@@ -71,7 +71,12 @@ export class EventBus {
 
   /** A message whose payload is computed when the room flushes (dashboard aggregates). */
   publishLazy<T extends EventType>(room: RoomName, type: T, key: string, make: () => EventPayloads[T]): void {
-    if (!this.hasAudience(room)) return; // nobody would read it; a client joining later fetches
+    if (!this.hasAudience(room)) {
+      // Nobody would read it, so it is not computed — but it still counts: a client that was
+      // away and joins again sees from the sequence number that the room moved, and refetches.
+      this.seqByRoom.set(room, (this.seqByRoom.get(room) ?? 0) + 1);
+      return;
+    }
     this.enqueue(room, type, key, make);
   }
 

@@ -27,13 +27,16 @@ export function roundActivity(bus: EventBus, roundId: number): RoundActivity[] {
   return [...(feeds.get(bus)?.get(roundId) ?? [])];
 }
 
-function remember(bus: EventBus, item: RoundActivity) {
+function remember(bus: EventBus, item: RoundActivity): RoundActivity {
   let byRound = feeds.get(bus);
   if (!byRound) feeds.set(bus, (byRound = new Map()));
   const feed = byRound.get(item.roundId) ?? [];
-  // One line per order and kind: a burst of deliveries updates its line instead of adding lines.
-  const next = [item, ...feed.filter((f) => !(f.orderId === item.orderId && f.kind === item.kind))].slice(0, FEED_LENGTH);
-  byRound.set(item.roundId, next);
+  // One line per order and kind: a burst of deliveries updates its line (running totals) instead
+  // of adding lines.
+  const previous = feed.find((f) => f.orderId === item.orderId && f.kind === item.kind);
+  const merged = previous && item.kind === 'deliveries' ? { ...item, count: previous.count + item.count, amountCents: previous.amountCents + item.amountCents } : item;
+  byRound.set(item.roundId, [merged, ...feed.filter((f) => f !== previous)].slice(0, FEED_LENGTH));
+  return merged;
 }
 
 export function publishDashboards(
@@ -42,6 +45,23 @@ export function publishDashboards(
 ): void {
   const { bus, db, ratio } = ctx;
   const open = db.select().from(fundingRounds).where(eq(fundingRounds.status, 'open')).all();
+  publishRounds(ctx, open, change.departementCodes, change.orderId, change.activity);
+  const year = new Date().getUTCFullYear();
+  bus.publishLazy('national', 'national.updated', String(year), () => ({ year, dashboard: nationalDashboard(db, year, ratio) }));
+  bus.publishLazy('public', 'national.updated', String(year), () => ({ year, dashboard: nationalDashboard(db, year, ratio) }));
+}
+
+/** Marks the given rounds' dashboards (private and public rooms) for an update, with an activity line. */
+export function publishRounds(
+  ctx: DashboardContext,
+  rounds: (typeof fundingRounds.$inferSelect)[],
+  departementCodes: readonly string[],
+  orderId?: number,
+  activity?: Pick<RoundActivity, 'kind' | 'count' | 'amountCents'>,
+): void {
+  const { bus, db, ratio } = ctx;
+  const change = { departementCodes, orderId, activity };
+  const open = rounds;
   const order = change.orderId ? db.select().from(serviceOrders).where(eq(serviceOrders.id, change.orderId)).get() : undefined;
   for (const round of open) {
     const touched = order?.roundId === round.id || change.departementCodes.some((code) => round.departementCodes.includes(code));
@@ -53,14 +73,11 @@ export function publishDashboards(
     }));
     if (order && order.roundId === round.id && change.activity) {
       const item: RoundActivity = { roundId: round.id, orderId: order.id, orderTitle: order.title, at: new Date().toISOString(), ...change.activity };
-      remember(bus, item);
-      bus.publish(`round:${round.id}`, 'round.activity', item);
-      bus.publish(`public:round:${round.id}`, 'round.activity', item);
+      const line = remember(bus, item);
+      bus.publish(`round:${round.id}`, 'round.activity', line);
+      bus.publish(`public:round:${round.id}`, 'round.activity', line);
     }
   }
-  const year = new Date().getUTCFullYear();
-  bus.publishLazy('national', 'national.updated', String(year), () => ({ year, dashboard: nationalDashboard(db, year, ratio) }));
-  bus.publishLazy('public', 'national.updated', String(year), () => ({ year, dashboard: nationalDashboard(db, year, ratio) }));
 }
 
 /** The départements an order touches, for the dashboards it moves. */

@@ -1,5 +1,5 @@
 import { AttachOrderInput, CreateRoundInput, RoundIdInput } from '../../shared/schemas/rounds';
-import { dashboardContext, publishDashboards } from '../realtime/dashboards';
+import { dashboardContext, publishDashboards, publishRounds } from '../realtime/dashboards';
 import { attachOrder, createRound, getRound, listRounds, moveRound } from '../services/rounds';
 import { authedProcedure, operatorProcedure, router } from '../trpc';
 
@@ -20,8 +20,8 @@ export const roundsRouter = router({
 
   close: operatorProcedure.input(RoundIdInput).mutation(({ ctx, input }) => {
     const round = moveRound(ctx.db, input.roundId, 'closed');
-    ctx.bus.publish(`round:${round.id}`, 'notice', { message: 'Campagne close' });
-    ctx.bus.publish(`public:round:${round.id}`, 'notice', { message: 'Campagne close' });
+    // Its dashboards show the closing itself; after that a closed round no longer moves live.
+    publishRounds(dashboardContext(ctx), [round], round.departementCodes);
     return round;
   }),
 

@@ -96,7 +96,8 @@ function orderMoney(db: Db, orderIds: number[]) {
 
 export function roundDashboard(db: Db, roundId: number, ratio: RatioConfig) {
   const round = getRound(db, roundId);
-  const year = Number(round.opensOn.slice(0, 4));
+  // The places' current year, within the round's own years (a winter round spans two).
+  const year = Math.min(Math.max(new Date().getUTCFullYear(), Number(round.opensOn.slice(0, 4))), Number(round.closesOn.slice(0, 4)));
   const orders = db.select({ id: serviceOrders.id, status: serviceOrders.status }).from(serviceOrders).where(eq(serviceOrders.roundId, roundId)).all();
   const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, orders.filter((o) => o.status === s).length])) as Record<OrderStatus, number>;
   const rows = placesWithFigures(db, round.departementCodes, year);

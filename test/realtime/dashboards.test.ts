@@ -430,17 +430,7 @@ describe('a client that misses messages', () => {
     expect(follower.dashboard).toEqual(await f.as.funder.dashboards.round.query({ roundId: f.roundId }));
   });
 
-  // BUG: server/realtime/bus.ts:74, publishLazy returns before enqueueing when nobody is in the room
-  // ("a client joining later fetches"), so the room's sequence number does not move for a change
-  // nobody watched. A change in the round's territory that is not an order of the round (so no
-  // activity line, which is published eagerly) leaves `currentSeq('round:ID')` as it was. A client
-  // that was the room's only listener, lost its connection meanwhile and rejoins gets the same
-  // `seq` in its join ack, sees no gap and does not refetch (client/src/realtime.ts:33 refetches
-  // only when the seqs differ), so it keeps showing a stale dashboard.
-  // Expected: the rejoin reveals the gap (the seq moved, or the client always refetches after a
-  // reconnect, DESIGN §4) and the follower shows servicesDelivered + 7. Actual: same seq, gaps = 0,
-  // stale dashboard.
-  it.fails('sees a gap after reconnecting even when the only change was in the round’s territory, outside its orders, while nobody watched', async () => {
+  it('sees a gap after reconnecting even when the only change was in the round’s territory, outside its orders, while nobody watched', async () => {
     const follower = new RoundFollower(() => f.as.funder.dashboards.round.query({ roundId: f.roundId }));
     await settle();
     const socket = await follow(follower, f.funderCookie);
