@@ -334,11 +334,52 @@ export function spendingOfFunder(db: Db, organisationId: number) {
       id: o.id,
       title: o.title,
       status: o.status,
+      roundId: o.roundId,
       share: o.totals.funders.find((f) => f.organisationId === organisationId),
       totals: o.totals,
     })),
     years: [...byYear.values()].sort((a, b) => a.year - b.year),
+    rounds: spendingByRound(orders),
+    places: placesReachedBy(db, orders.map((o) => o.id)),
   };
+}
+
+/** Committed (awarded) and delivered amounts of the funder's orders, per funding round (null: none). */
+function spendingByRound(orders: { roundId: number | null; totals: ReturnType<typeof orderTotals> }[]) {
+  const byRound = new Map<number | null, { roundId: number | null; awardedCents: number; deliveredCents: number; orders: number }>();
+  for (const order of orders) {
+    const entry = byRound.get(order.roundId) ?? { roundId: order.roundId, awardedCents: 0, deliveredCents: 0, orders: 0 };
+    entry.awardedCents += order.totals.awardedCents;
+    entry.deliveredCents += order.totals.deliveredCents;
+    entry.orders += 1;
+    byRound.set(order.roundId, entry);
+  }
+  return [...byRound.values()];
+}
+
+/**
+ * The places the funder's money reaches: awarded and delivered on its orders, and where each
+ * place stands this year against the band (from its maintained figures).
+ */
+function placesReachedBy(db: Db, orderIds: number[]) {
+  if (orderIds.length === 0) return [];
+  const year = new Date().getUTCFullYear();
+  return db
+    .select({
+      placeId: places.id,
+      name: places.name,
+      departementCode: places.departementCode,
+      awardedCents: sql<number>`sum(${awards.quantity} * ${awards.unitPriceCents})`,
+      deliveredCents: sql<number>`sum(${awards.deliveredQuantity} * ${awards.unitPriceCents})`,
+      yearDeliveredCents: sql<number>`coalesce((select revenue_delivered_cents from place_year_figures f where f.place_id = ${places.id} and f.year = ${year}), 0)`,
+      yearCommittedCents: sql<number>`coalesce((select revenue_committed_cents from place_year_figures f where f.place_id = ${places.id} and f.year = ${year}), 0)`,
+    })
+    .from(awards)
+    .innerJoin(places, eq(places.id, awards.placeId))
+    .where(inArray(awards.orderId, orderIds))
+    .groupBy(places.id)
+    .orderBy(places.name)
+    .all();
 }
 
 /**

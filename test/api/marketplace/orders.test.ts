@@ -546,11 +546,17 @@ describe('a funder’s spending', () => {
         id: orderId,
         title: 'Accompagnement aux démarches en ligne',
         status: 'awarding',
+        roundId: null,
         share: expect.objectContaining({ organisationId: m.funder.organisationId, committedCents: 100_000, paidCents: 100_000 }),
         totals: expect.objectContaining({ fundedCents: 100_000, awardedCents: 50_000, deliveredCents: 5_000 }),
       },
     ]);
     expect(spending.years).toEqual([{ year: thisYear(), committedCents: 45_000, deliveredCents: 5_000 }]);
+    expect(spending.rounds).toEqual([{ roundId: null, awardedCents: 50_000, deliveredCents: 5_000, orders: 1 }]);
+    // The places its money reaches, with where each stands this year.
+    expect(spending.places).toEqual([
+      expect.objectContaining({ placeId, awardedCents: 50_000, deliveredCents: 5_000, yearDeliveredCents: 5_000, yearCommittedCents: 45_000 }),
+    ]);
     expect((await m.as.operator.orders.spending.query({ organisationId: m.funder.organisationId })).years).toEqual(spending.years);
     expect(await refusal(m.as.otherFunder.orders.spending.query({ organisationId: m.funder.organisationId }))).toMatchObject(FORBIDDEN);
   });
