@@ -8,7 +8,7 @@ import { openDraft } from '../../server/services/drafts';
 import { makeOrder, sessionUserOf } from '../factories/marketplace';
 import { createTestApp, type TestApp } from '../setup/app';
 import { startTestServer } from '../setup/server';
-import { chromiumPath, launchBrowser, screenshot } from './browser';
+import { chromiumPath, launchBrowser, screenshot, signedInPage as signIn } from './browser';
 
 /**
  * Two actors of the CAE edit one joint draft in two browsers: each sees the other's change
@@ -54,17 +54,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signedInPage(email: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1100 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(/\/espace\/\d+$/);
-  return page;
-}
+const signedInPage = (email: string) => signIn(browser, server.url, email, DEMO_PASSWORD, contexts);
 
 const line = (page: Page, placeId: number) => page.locator(`[data-testid="draft-line"][data-place-id="${placeId}"]`);
 const quantityOf = (page: Page, placeId: number) => line(page, placeId).getByTestId('draft-quantity').inputValue();

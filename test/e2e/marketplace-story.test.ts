@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organisations, places, serviceOrders } from '../../db/schema';
 import { DEMO_PASSWORD, demoEmail } from '../../db/seed/demo-logins';
 import { seedDemo } from '../../db/seed/demo';
 import { createTestApp, type TestApp } from '../setup/app';
 import { startTestServer } from '../setup/server';
-import { chromiumPath, launchBrowser, screenshot } from './browser';
+import { chromiumPath, launchBrowser, screenshot, signedInPage as signIn } from './browser';
 
 /**
  * The whole story with four signed-in browsers: an actor applies for a place, the operator
@@ -37,17 +37,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signedInPage(email: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(/\/espace\/\d+$/);
-  return page;
-}
+const signedInPage = (email: string) => signIn(browser, server.url, email, DEMO_PASSWORD, contexts);
 
 const orgId = (name: string) => testApp.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.name, name)).get()!.id;
 const today = () => new Date().toISOString().slice(0, 10);
