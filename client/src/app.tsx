@@ -6,7 +6,7 @@ import { ApplicationPage } from './routes/application';
 import { DraftEditorPage } from './routes/draft-editor';
 import { HomeRedirect } from './routes/home';
 import { InvitationsPage } from './routes/invitations';
-import { NationalPage } from './routes/national';
+import { NationalPage, PublicNationalPage } from './routes/national';
 import { NewOrderPage } from './routes/new-order';
 import { NewPartnershipPage } from './routes/new-partnership';
 import { NotFound } from './routes/not-found';
@@ -17,6 +17,9 @@ import { PartnershipPage } from './routes/partnership';
 import { PartnershipsPage } from './routes/partnerships';
 import { PlacePage } from './routes/place';
 import { QualificationQueuePage } from './routes/qualification-queue';
+import { PublicRoundPage, RoundDashboardPage } from './routes/round-dashboard';
+import { RoundKioskPage } from './routes/round-kiosk';
+import { RoundsPage } from './routes/rounds';
 import { SignInPage } from './routes/sign-in';
 import { SpendingPage } from './routes/spending';
 
@@ -46,6 +49,12 @@ export function App() {
       <Route path="/offres-communes/:bidId" component={privatePage(DraftEditorPage)} />
       <Route path="/qualification" component={privatePage(QualificationQueuePage)} />
       <Route path="/national" component={privatePage(NationalPage)} />
+      <Route path="/campagnes" component={privatePage(RoundsPage)} />
+      <Route path="/campagnes/:roundId" component={privatePage(RoundDashboardPage)} />
+      {/* Public data, no sign-in: the kiosk runs on a projector; the layout drops its chrome there. */}
+      <Route path="/campagnes/:roundId/kiosque" component={RoundKioskPage} />
+      <Route path="/public/campagnes/:roundId" component={PublicRoundPage} />
+      <Route path="/public/national" component={PublicNationalPage} />
       <Route path="*404" component={NotFound} />
     </Router>
   );

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { fundingRounds, serviceOrders } from '../../db/schema';
-import { toPublicRoundDashboard } from '../../shared/domain/dashboards';
+import { toPublicNationalDashboard, toPublicRoundDashboard } from '../../shared/domain/dashboards';
 import { orderDepartements } from '../../shared/domain/orders';
 import type { RoundActivity } from '../../shared/events';
 import type { RatioConfig } from '../../shared/ratio';
@@ -48,7 +48,7 @@ export function publishDashboards(
   publishRounds(ctx, open, change.departementCodes, change.orderId, change.activity);
   const year = new Date().getUTCFullYear();
   bus.publishLazy('national', 'national.updated', String(year), () => ({ year, dashboard: nationalDashboard(db, year, ratio) }));
-  bus.publishLazy('public', 'national.updated', String(year), () => ({ year, dashboard: nationalDashboard(db, year, ratio) }));
+  bus.publishLazy('public', 'national.updated', String(year), () => ({ year, dashboard: toPublicNationalDashboard(nationalDashboard(db, year, ratio)) }));
 }
 
 /** Marks the given rounds' dashboards (private and public rooms) for an update, with an activity line. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toPublicRoundDashboard } from '../../shared/domain/dashboards';
+import { toPublicNationalDashboard, toPublicRoundDashboard } from '../../shared/domain/dashboards';
 import { Year } from '../../shared/schemas/common';
 import { RoundIdInput } from '../../shared/schemas/rounds';
 import { roundActivity } from '../realtime/dashboards';
@@ -22,5 +22,7 @@ export const dashboardsRouter = router({
   national: operatorProcedure.input(YearInput).query(({ ctx, input }) => nationalDashboard(ctx.db, input.year ?? currentYear(), ctx.config.ratio)),
 
   /** The public national view: the same aggregates, nothing about any person. */
-  publicNational: publicProcedure.input(YearInput).query(({ ctx, input }) => nationalDashboard(ctx.db, input.year ?? currentYear(), ctx.config.ratio)),
+  publicNational: publicProcedure
+    .input(YearInput)
+    .query(({ ctx, input }) => toPublicNationalDashboard(nationalDashboard(ctx.db, input.year ?? currentYear(), ctx.config.ratio))),
 });

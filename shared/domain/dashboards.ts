@@ -8,7 +8,7 @@ export interface HistogramBin {
   /** Exclusive upper bound; null for the last, open-ended bin. */
   toCents: number | null;
   count: number;
-  /** Status of the revenue at the bin's start: bins inside the band are consolidated. */
+  /** Status of the revenue in the middle of the bin: the 25–27.5 k€ bar is saturated, not consolidated. */
   status: PlaceRatioStatus;
 }
 
@@ -22,7 +22,7 @@ export function revenueHistogram(revenuesCents: readonly number[], config: Ratio
     fromCents: i * HISTOGRAM_STEP_CENTS,
     toCents: i === last ? null : (i + 1) * HISTOGRAM_STEP_CENTS,
     count: 0,
-    status: placeRatioStatus(i * HISTOGRAM_STEP_CENTS, config),
+    status: placeRatioStatus(i * HISTOGRAM_STEP_CENTS + HISTOGRAM_STEP_CENTS / 2, config),
   }));
   for (const revenue of revenuesCents) bins[Math.min(last, Math.max(0, Math.floor(revenue / HISTOGRAM_STEP_CENTS)))]!.count += 1;
   return bins;
@@ -84,6 +84,18 @@ export function toPublicRoundDashboard(dashboard: {
     year: dashboard.year,
     money: pick(dashboard.money, PUBLIC_ROUND_FIELDS.money),
     ordersByStatus: { ...dashboard.ordersByStatus },
+    places: pick(dashboard.places, PUBLIC_ROUND_FIELDS.places),
+    departements: dashboard.departements.map((d) => pick(d, PUBLIC_ROUND_FIELDS.departement)),
+  };
+}
+
+/** The only fields of the public national dashboard: aggregates, field by field. */
+export const PUBLIC_NATIONAL_FIELDS = ['year', 'targetPlaces', 'mobilisedCents', 'needCents', 'currentReferenceCents'] as const;
+
+export function toPublicNationalDashboard(dashboard: { money: object; places: object; departements: object[] } & Record<(typeof PUBLIC_NATIONAL_FIELDS)[number], unknown>) {
+  return {
+    ...pick(dashboard, PUBLIC_NATIONAL_FIELDS),
+    money: pick(dashboard.money, PUBLIC_ROUND_FIELDS.money),
     places: pick(dashboard.places, PUBLIC_ROUND_FIELDS.places),
     departements: dashboard.departements.map((d) => pick(d, PUBLIC_ROUND_FIELDS.departement)),
   };

@@ -1,4 +1,4 @@
-import { A, useNavigate, type RouteSectionProps } from '@solidjs/router';
+import { A, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { saveLocale } from '../api/auth';
 import { fetchInvitations } from '../api/partnerships';
@@ -30,12 +30,14 @@ export function Layout(props: RouteSectionProps) {
     } else if (membership?.organisationKind === 'funder') {
       list.push({ href: `/espace/${membership.organisationId}`, label: t('nav.myOrders') });
       list.push({ href: `/espace/${membership.organisationId}/depenses`, label: t('nav.spending') });
+      list.push({ href: '/campagnes', label: t('nav.rounds') });
     } else if (membership && membership.organisationKind !== 'operator') {
       list.push({ href: `/espace/${membership.organisationId}`, label: t('nav.home') });
       if (membership.organisationKind === 'partnership') list.push({ href: '/partenariats', label: t('nav.partnerships') });
     }
     if (isOperator()) {
       list.push({ href: '/national', label: t('nav.national') });
+      list.push({ href: '/campagnes', label: t('nav.rounds') });
       list.push({ href: '/qualification', label: t('nav.qualification') });
     }
     return list;
@@ -52,8 +54,19 @@ export function Layout(props: RouteSectionProps) {
     navigate('/connexion');
   };
 
+  // The kiosk is projected at a round's event: no header, no menu, nothing to click.
+  const location = useLocation();
+  const kiosk = () => /^\/campagnes\/[^/]+\/kiosque\/?$/.test(location.pathname);
+
   return (
-    <>
+    <Show
+      when={!kiosk()}
+      fallback={
+        <main id="main" class="kiosk-main">
+          {props.children}
+        </main>
+      }
+    >
       <a class="skip-link" href="#main">
         {t('app.skip')}
       </a>
@@ -130,7 +143,7 @@ export function Layout(props: RouteSectionProps) {
       <main id="main" tabindex="-1">
         {props.children}
       </main>
-    </>
+    </Show>
   );
 }
 

@@ -1,3 +1,4 @@
+import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import { departementLabel } from '../../../shared/domain/territory';
 import type { OrderView } from '../api/orders';
@@ -70,7 +71,9 @@ export function OrderSummary(props: { view: OrderView }) {
               {(roundId) => (
                 <div>
                   <dt>{t('order.round')}</dt>
-                  <dd>{roundId()}</dd>
+                  <dd>
+                    <A href={`/campagnes/${roundId()}`}>{t('order.roundLink', { id: roundId() })}</A>
+                  </dd>
                 </div>
               )}
             </Show>

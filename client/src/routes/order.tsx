@@ -4,6 +4,7 @@ import type { OrderStatus } from '../../../shared/domain/enums';
 import { acceptsBids } from '../../../shared/domain/orders';
 import { fetchBidsOfOrder } from '../api/bids';
 import { fetchOrder } from '../api/orders';
+import { AttachRound } from '../components/attach-round';
 import { AwardsTable } from '../components/awards-table';
 import { BidForm } from '../components/bid-form';
 import { BidsSection } from '../components/bids-section';
@@ -75,6 +76,9 @@ function OrderView(props: { orderId: number }) {
             <OrderSummary view={v()} />
             <Show when={v().viewer.isCreator}>
               <OrderActions order={v().order} awardedQuantity={v().totals.awardedQuantity} onChanged={reload} />
+            </Show>
+            <Show when={v().viewer.isCreator && v().order.status !== 'cancelled' && v().order.status !== 'completed'}>
+              <AttachRound order={v().order} onAttached={reload} />
             </Show>
             <OrderFunding view={v()} onChanged={reload} />
             <Show when={!v().viewer.isFunder && actorId() && acceptsBids(v().order)}>

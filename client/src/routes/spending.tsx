@@ -2,10 +2,16 @@ import { A, useParams } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
 import { fetchOrganisation } from '../api/organisations';
 import { fetchSpending } from '../api/orders';
-import { OrderStatusBadge } from '../components/badges';
+import { departementLabel } from '../../../shared/domain/territory';
+import { placeRatioView } from '../../../shared/ratio';
+import { fetchRounds } from '../api/rounds';
+import { OrderStatusBadge, RatioBadge } from '../components/badges';
 import { ErrorBox } from '../components/error-box';
 import { money, t } from '../i18n';
 import { valueOf } from '../resource';
+import { ratio } from '../session';
+
+const currentYear = new Date().getFullYear();
 
 /** `/espace/:organisationId/depenses`: what a funder committed and what was delivered, per order and per year. */
 export function SpendingPage() {
@@ -13,6 +19,8 @@ export function SpendingPage() {
   const organisationId = () => Number(params.organisationId);
   const [organisation] = createResource(organisationId, fetchOrganisation);
   const [spending] = createResource(organisationId, fetchSpending);
+  const [rounds] = createResource(fetchRounds);
+  const roundName = (roundId: number) => valueOf(rounds)?.find((r) => r.id === roundId)?.name ?? t('spending.roundNumber', { id: roundId });
 
   return (
     <section aria-labelledby="spending-title">
@@ -65,6 +73,37 @@ export function SpendingPage() {
                 </tbody>
               </table>
             </Show>
+            <Show when={s().rounds.some((r) => r.roundId !== null)}>
+              <h2 id="spending-rounds">{t('spending.byRound')}</h2>
+              <table aria-labelledby="spending-rounds">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('order.round')}</th>
+                    <th scope="col" class="num">{t('dashboard.orders')}</th>
+                    <th scope="col" class="num">{t('order.awarded')}</th>
+                    <th scope="col" class="num">{t('spending.committed')}</th>
+                    <th scope="col" class="num">{t('spending.delivered')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={s().rounds}>
+                    {(round) => (
+                      <tr data-testid="spending-round-row">
+                        <th scope="row">
+                          <Show when={round.roundId} fallback={t('spending.noRound')}>
+                            {(roundId) => <A href={`/campagnes/${roundId()}`}>{roundName(roundId())}</A>}
+                          </Show>
+                        </th>
+                        <td class="num">{round.orders}</td>
+                        <td class="num">{money(round.awardedCents)}</td>
+                        <td class="num">{money(round.awardedCents - round.deliveredCents)}</td>
+                        <td class="num">{money(round.deliveredCents)}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </Show>
             <h2 id="spending-orders">{t('spending.byOrder')}</h2>
             <Show when={s().orders.length > 0} fallback={<p>{t('spending.noOrders')}</p>}>
               <div class="table-scroll">
@@ -97,6 +136,47 @@ export function SpendingPage() {
                           <td class="num">{money(order.totals.deliveredCents)}</td>
                         </tr>
                       )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+            </Show>
+            <Show when={s().places.length > 0}>
+              <h2 id="spending-places">{t('spending.places')}</h2>
+              <p>{t('ratio.band', { floor: money(ratio().floorCents), ceiling: money(ratio().ceilingCents) })}</p>
+              <div class="table-scroll">
+                <table aria-labelledby="spending-places">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('draft.place')}</th>
+                      <th scope="col">{t('operator.departement')}</th>
+                      <th scope="col" class="num">{t('order.awarded')}</th>
+                      <th scope="col" class="num">{t('spending.delivered')}</th>
+                      <th scope="col">{t('spending.placeYear', { year: currentYear })}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={s().places}>
+                      {(place) => {
+                        const view = () =>
+                          placeRatioView({ revenueDeliveredCents: place.yearDeliveredCents, revenueCommittedCents: place.yearCommittedCents }, ratio());
+                        return (
+                          <tr data-testid="spending-place-row">
+                            <th scope="row">
+                              <A href={`/lieux/${place.placeId}`}>{place.name}</A>
+                            </th>
+                            <td>{departementLabel(place.departementCode)}</td>
+                            <td class="num">{money(place.awardedCents)}</td>
+                            <td class="num">{money(place.deliveredCents)}</td>
+                            <td>
+                              {money(place.yearDeliveredCents)} <RatioBadge status={view().deliveredStatus} />{' '}
+                              <span class="muted">
+                                {t('spending.projected', { amount: money(view().projectedCents) })} <RatioBadge status={view().projectedStatus} />
+                              </span>
+                            </td>
+                          </tr>
+                        );
+                      }}
                     </For>
                   </tbody>
                 </table>

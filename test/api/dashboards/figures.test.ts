@@ -198,7 +198,8 @@ describe('the round dashboard on a known dataset', () => {
     expect(places.histogram).toHaveLength(13);
     expect(places.histogram.map((b) => b.count)).toEqual(histogramCounts(13, { 0: 2, 4: 1, 8: 1, 10: 1, 12: 1 }));
     expect(places.histogram[12]).toEqual({ fromCents: 12 * HISTOGRAM_STEP_CENTS, toCents: null, count: 1, status: 'saturated' });
-    expect(places.histogram.map((b) => b.status)).toEqual([...Array(6).fill('fragile'), ...Array(5).fill('consolidated'), 'saturated', 'saturated']);
+    // Each bar takes the status of its middle: the band's four bars are consolidated, 25–27.5 k€ is saturated.
+    expect(places.histogram.map((b) => b.status)).toEqual([...Array(6).fill('fragile'), ...Array(4).fill('consolidated'), 'saturated', 'saturated', 'saturated']);
   });
 
   it('shares services between rural and urban places, and positions places against the services and people ranges', async () => {
