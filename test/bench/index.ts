@@ -1,3 +1,4 @@
+import { benchDashboards } from './dashboards.bench';
 import { benchDeliveries } from './deliveries.bench';
 
 // `npm run bench`: figures of the hot paths, each against a raw baseline measured in the same run.
@@ -13,3 +14,9 @@ console.log(
   `  recordDeliveryBatch, 1 000 per transaction:                ${fmt(result.batchPerSecond)} /s — ${(result.batchPerSecond / result.rawPerSecond).toFixed(2)}× raw`,
 );
 console.log(`Round dashboard computation (one coalesced flush): ${result.dashboardMs.toFixed(2)} ms`);
+
+const dashboards = await benchDashboards(Number(process.env.BENCH_PLACES ?? 3_000));
+console.log(`Dashboards over ${fmt(dashboards.placeCount)} qualified places`);
+console.log(`  raw count(*) over the figures table: ${dashboards.baselineMs.toFixed(3)} ms (baseline)`);
+console.log(`  round dashboard (6 départements):    ${dashboards.roundMs.toFixed(2)} ms — ${(dashboards.roundMs / dashboards.baselineMs).toFixed(0)}× baseline`);
+console.log(`  national dashboard:                  ${dashboards.nationalMs.toFixed(2)} ms — ${(dashboards.nationalMs / dashboards.baselineMs).toFixed(0)}× baseline`);
