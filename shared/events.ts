@@ -44,7 +44,6 @@ export interface EventPayloads {
     beneficiaries: number;
   };
   'place.status': { placeId: number; status: string };
-  'national.summary': { year: number; qualifiedPlaces: number };
   /** An order changed: status, bid count, amounts funded / awarded / delivered. Never bid content. */
   'order.updated': { orderId: number; status: string; bidCount: number; fundedCents: number; awardedCents: number; deliveredCents: number };
   'qualification.queue': { placeId: number; status: string };

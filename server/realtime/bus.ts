@@ -29,7 +29,6 @@ function defaultKey<T extends EventType>(type: T, payload: EventPayloads[T]): st
     case 'draft.updated':
     case 'draft.presence':
       return String(p.bidId);
-    case 'national.summary':
     case 'national.updated':
       return String(p.year);
     case 'round.updated':
