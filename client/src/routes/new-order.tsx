@@ -1,15 +1,15 @@
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
-import { createEffect, createResource, For, on, Show } from 'solid-js';
+import { createEffect, createResource, on, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { lineAmount } from '../../../shared/money';
 import { todayIso } from '../../../shared/domain/orders';
-import { DEPARTEMENTS, departementLabel } from '../../../shared/domain/territory';
 import { CreateOrderInput } from '../../../shared/schemas/orders';
 import { createOrder } from '../api/orders';
 import { fetchOrganisation } from '../api/organisations';
 import { ChoiceGroup } from '../components/choice-group';
 import { ErrorBox } from '../components/error-box';
 import { FormAlert } from '../components/form-alert';
+import { DepartementSelect } from '../components/departement-select';
 import { TextField } from '../components/text-field';
 import { createSubmission, parseCount, parseEuros, splitCodes } from '../forms';
 import { money, t } from '../i18n';
@@ -115,36 +115,13 @@ export function NewOrderPage() {
           error={submission.fieldError('services')}
         />
         <h2>{t('newOrder.territory')}</h2>
-        <div class="field">
-          <label for="departementCodes">{t('newOrder.departements')}</label>
-          <p id="departementCodes-hint" class="hint">
-            {t('newOrder.departementsHint')}
-          </p>
-          <select
-            id="departementCodes"
-            multiple
-            size={8}
-            aria-describedby={submission.fieldError('departementCodes') ? 'departementCodes-hint departementCodes-error' : 'departementCodes-hint'}
-            aria-invalid={!!submission.fieldError('departementCodes')}
-            onChange={(e) => setForm('departementCodes', [...e.currentTarget.selectedOptions].map((o) => o.value))}
-          >
-            <For each={DEPARTEMENTS}>
-              {(d) => (
-                <option value={d.code} selected={form.departementCodes.includes(d.code)}>
-                  {d.code} — {d.nom}
-                </option>
-              )}
-            </For>
-          </select>
-          <p class="hint" aria-live="polite">
-            {t('newOrder.selected', { list: form.departementCodes.map(departementLabel).join(', ') || '—' })}
-          </p>
-          <Show when={submission.fieldError('departementCodes')}>
-            <p id="departementCodes-error" class="field-error">
-              {submission.fieldError('departementCodes')}
-            </p>
-          </Show>
-        </div>
+        <DepartementSelect
+          id="departementCodes"
+          label={t('newOrder.departements')}
+          selected={form.departementCodes}
+          onChange={(codes) => setForm('departementCodes', codes)}
+          error={submission.fieldError('departementCodes')}
+        />
         <TextField
           name="communeCodes"
           label={t('newOrder.communes')}

@@ -1,14 +1,14 @@
 import { useNavigate, useSearchParams } from '@solidjs/router';
-import { createEffect, createResource, For, on, Show } from 'solid-js';
+import { createEffect, createResource, on, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { PARTNERSHIP_KINDS } from '../../../shared/domain/enums';
-import { DEPARTEMENTS, departementLabel } from '../../../shared/domain/territory';
 import { CreatePartnershipInput } from '../../../shared/schemas/partnerships';
 import { fetchOrganisation } from '../api/organisations';
 import { createPartnership } from '../api/partnerships';
 import { ChoiceGroup } from '../components/choice-group';
 import { ErrorBox } from '../components/error-box';
 import { FormAlert } from '../components/form-alert';
+import { DepartementSelect } from '../components/departement-select';
 import { TextField } from '../components/text-field';
 import { createSubmission, parsePercentBps, schemaErrors } from '../forms';
 import { t } from '../i18n';
@@ -97,37 +97,14 @@ export function NewPartnershipPage() {
                 onChange={(v) => setForm('kind', v[0] ?? 'cae')}
                 error={submission.fieldError('kind')}
               />
-              <div class="field">
-                <label for="departementCodes">{t('newPartnership.departements')}</label>
-                <p id="departementCodes-hint" class="hint">
-                  {t('newOrder.departementsHint')}
-                </p>
-                <select
-                  id="departementCodes"
-                  multiple
-                  size={8}
-                  aria-describedby={submission.fieldError('departementCodes') ? 'departementCodes-hint departementCodes-error' : 'departementCodes-hint'}
-                  aria-invalid={!!submission.fieldError('departementCodes')}
-                  onChange={(e) => setForm('departementCodes', [...e.currentTarget.selectedOptions].map((o) => o.value))}
-                  data-testid="partnership-departements"
-                >
-                  <For each={DEPARTEMENTS}>
-                    {(d) => (
-                      <option value={d.code} selected={form.departementCodes.includes(d.code)}>
-                        {d.code} — {d.nom}
-                      </option>
-                    )}
-                  </For>
-                </select>
-                <p class="hint" aria-live="polite">
-                  {t('newOrder.selected', { list: form.departementCodes.map(departementLabel).join(', ') || '—' })}
-                </p>
-                <Show when={submission.fieldError('departementCodes')}>
-                  <p id="departementCodes-error" class="field-error">
-                    {submission.fieldError('departementCodes')}
-                  </p>
-                </Show>
-              </div>
+              <DepartementSelect
+                id="departementCodes"
+                label={t('newPartnership.departements')}
+                selected={form.departementCodes}
+                onChange={(codes) => setForm('departementCodes', codes)}
+                error={submission.fieldError('departementCodes')}
+                testid="partnership-departements"
+              />
               <TextField
                 name="poolingFeeBps"
                 label={t('newPartnership.fee')}

@@ -2,12 +2,13 @@ import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { todayIso } from '../../../shared/domain/orders';
-import { DEPARTEMENTS, departementLabel } from '../../../shared/domain/territory';
+import { departementLabel } from '../../../shared/domain/territory';
 import { CreateRoundInput } from '../../../shared/schemas/rounds';
 import { closeRound, createRound, fetchRounds, openRound, type Round } from '../api/rounds';
 import { RoundStatusBadge } from '../components/dashboard-parts';
 import { ErrorBox } from '../components/error-box';
 import { FormAlert } from '../components/form-alert';
+import { DepartementSelect } from '../components/departement-select';
 import { TextField } from '../components/text-field';
 import { createSubmission, parseEuros } from '../forms';
 import { formatDate, money, t } from '../i18n';
@@ -152,35 +153,13 @@ function NewRoundForm(props: { onCreated: (name: string) => void }) {
       <h2 id="new-round-title">{t('rounds.new')}</h2>
       <FormAlert message={submission.error()} />
       <TextField name="round-name" label={t('rounds.name')} required value={form.name} onInput={(v) => setForm('name', v)} error={submission.fieldError('name')} />
-      <div class="field">
-        <label for="round-departements">{t('rounds.departements')}</label>
-        <p id="round-departements-hint" class="hint">
-          {t('newOrder.departementsHint')}
-        </p>
-        <select
-          id="round-departements"
-          multiple
-          aria-describedby={departementsError() ? 'round-departements-hint round-departements-error' : 'round-departements-hint'}
-          aria-invalid={!!departementsError()}
-          onChange={(e) => setForm('departementCodes', [...e.currentTarget.selectedOptions].map((o) => o.value))}
-        >
-          <For each={DEPARTEMENTS}>
-            {(d) => (
-              <option value={d.code} selected={form.departementCodes.includes(d.code)}>
-                {d.code} — {d.nom}
-              </option>
-            )}
-          </For>
-        </select>
-        <p class="hint" aria-live="polite">
-          {t('newOrder.selected', { list: form.departementCodes.map(departementLabel).join(', ') || '—' })}
-        </p>
-        <Show when={departementsError()}>
-          <p id="round-departements-error" class="field-error">
-            {departementsError()}
-          </p>
-        </Show>
-      </div>
+      <DepartementSelect
+        id="round-departements"
+        label={t('rounds.departements')}
+        selected={form.departementCodes}
+        onChange={(codes) => setForm('departementCodes', codes)}
+        error={departementsError()}
+      />
       <div class="field-row">
         <TextField
           name="round-opens"
