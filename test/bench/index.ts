@@ -1,3 +1,4 @@
+import { benchAllocation } from './allocation.bench';
 import { benchDashboards } from './dashboards.bench';
 import { benchDeliveries } from './deliveries.bench';
 
@@ -20,3 +21,6 @@ console.log(`Dashboards over ${fmt(dashboards.placeCount)} qualified places`);
 console.log(`  raw count(*) over the figures table: ${dashboards.baselineMs.toFixed(3)} ms (baseline)`);
 console.log(`  round dashboard (6 départements):    ${dashboards.roundMs.toFixed(2)} ms — ${(dashboards.roundMs / dashboards.baselineMs).toFixed(0)}× baseline`);
 console.log(`  national dashboard:                  ${dashboards.nationalMs.toFixed(2)} ms — ${(dashboards.nationalMs / dashboards.baselineMs).toFixed(0)}× baseline`);
+
+const allocation = await benchAllocation();
+console.log(`Consolidating allocation: ${allocation.lines} bid lines recommended in ${allocation.ms.toFixed(2)} ms (target: well under 100 ms)`);
