@@ -4,6 +4,7 @@ import { OrderIdInput } from '../../shared/schemas/orders';
 import { Id } from '../../shared/schemas/common';
 import { assertCanReadOwned } from '../permissions';
 import { publishOrder, publishPlaceFigures } from '../realtime/publish';
+import { allocationProposal } from '../services/allocation';
 import { awardLines, awardsOfPlace, closeBidding, finishAwarding, rejectBids } from '../services/awards';
 import { assertOrderCreator } from '../services/orders';
 import { placeOwner } from '../services/places';
@@ -19,6 +20,12 @@ export const awardsRouter = router({
     const awarded = input.lines.reduce((sum, l) => sum + l.quantity, 0);
     publishOrder(dashboardContext(ctx), input.orderId, { kind: 'award_made', count: awarded, amountCents: result.amountCents });
     return result;
+  }),
+
+  /** The consolidating proposal and, for comparison, the naive pro-rata split (the creator funder only). */
+  recommend: authedProcedure.input(OrderIdInput).query(({ ctx, input }) => {
+    assertOrderCreator(ctx.db, ctx.user, input.orderId);
+    return allocationProposal(ctx.db, input.orderId, ctx.config.ratio);
   }),
 
   rejectBids: authedProcedure.input(RejectBidsInput).mutation(({ ctx, input }) => {

@@ -1,4 +1,4 @@
-import { assertCents, lineAmount, type Cents } from '../money';
+import { assertCents, lineAmount, splitCents, type Cents } from '../money';
 import { DEFAULT_RATIO, placeRatioStatus, type PlaceRatioStatus, type RatioConfig } from '../ratio';
 
 /**
@@ -182,13 +182,16 @@ function validateLine(line: AllocationBidLine): number {
  * revenue, lowest capacity) and the most favourable for ties, so that input order never matters.
  */
 function buildPlaces(lines: readonly AllocationBidLine[]): PlaceState[] {
-  const byBid = [...lines].sort((a, b) => a.bidId - b.bidId);
+  // A line is one place of one bid: a bid offers several places, a place may be in several bids.
+  const byBid = [...lines].sort((a, b) => a.bidId - b.bidId || a.placeId - b.placeId);
   const places = new Map<number, PlaceState>();
-  let previousBid: number | null = null;
+  let previous: AllocationBidLine | null = null;
   for (const input of byBid) {
     const qualifiedAtMs = validateLine(input);
-    if (input.bidId === previousBid) throw new RangeError(`bid ${input.bidId} appears twice`);
-    previousBid = input.bidId;
+    if (previous && input.bidId === previous.bidId && input.placeId === previous.placeId) {
+      throw new RangeError(`place ${input.placeId} appears twice in bid ${input.bidId}`);
+    }
+    previous = input;
     const revenue = assertCents(input.deliveredCents + input.committedCents, 'projected revenue');
     const line: LineState = { input, awarded: 0, floorPart: 0, bandPart: 0, belowPart: 0, abovePart: 0 };
     const place = places.get(input.placeId);
@@ -327,7 +330,7 @@ export function recommendAllocation(input: AllocationInput, config: RatioConfig 
       });
     }
   }
-  lines.sort((a, b) => a.bidId - b.bidId);
+  lines.sort((a, b) => a.bidId - b.bidId || a.placeId - b.placeId);
   return { lines, summary };
 }
 
@@ -344,4 +347,28 @@ function reasonFor(place: PlaceState, line: LineState, before: PlaceRatioStatus,
   if (fragileWithSpare && place.revenueCents + line.input.unitPriceCents > config.ceilingCents) return 'would_exceed_ceiling';
   if (before !== 'fragile' || place.floorAward) return 'already_consolidated';
   return 'order_exhausted';
+}
+
+/**
+ * The naive split a funder would otherwise make: the quantity shared in proportion to what each
+ * line offers (capped by the offer and the place's capacity), for comparison with the
+ * recommendation — how many places each brings to the floor.
+ */
+export function proRataAllocation(input: AllocationInput, config: RatioConfig = DEFAULT_RATIO) {
+  const lines = [...input.lines].sort((a, b) => a.bidId - b.bidId || a.placeId - b.placeId);
+  const offered = lines.reduce((sum, l) => sum + l.offered, 0);
+  if (lines.length === 0 || offered === 0) return { lines: [], broughtToFloor: 0 };
+  const shares = splitCents(Math.min(input.quantity, offered), lines.map((l) => l.offered));
+  const capacityLeft = new Map(lines.map((l) => [l.placeId, l.remainingCapacity]));
+  const revenue = new Map(lines.map((l) => [l.placeId, l.deliveredCents + l.committedCents]));
+  const before = new Map(revenue);
+  const split = lines.map((line, i) => {
+    const quantity = Math.min(shares[i]!, line.offered, capacityLeft.get(line.placeId)!);
+    capacityLeft.set(line.placeId, capacityLeft.get(line.placeId)! - quantity);
+    revenue.set(line.placeId, revenue.get(line.placeId)! + lineAmount(quantity, line.unitPriceCents));
+    return { bidId: line.bidId, placeId: line.placeId, quantity };
+  });
+  let broughtToFloor = 0;
+  for (const [placeId, cents] of revenue) if (before.get(placeId)! < config.floorCents && cents >= config.floorCents) broughtToFloor += 1;
+  return { lines: split, broughtToFloor };
 }

@@ -73,6 +73,7 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   'bids.ofOrder': { orderId: 1 },
   'bids.mine': { organisationId: 1 },
   'awards.create': { orderId: 1, lines: [{ bidId: 1, placeId: 1, quantity: 5 }] },
+  'awards.recommend': { orderId: 1 },
   'awards.rejectBids': { orderId: 1, bidIds: [1] },
   'awards.closeBidding': { orderId: 1 },
   'awards.finish': { orderId: 1 },

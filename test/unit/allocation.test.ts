@@ -291,6 +291,8 @@ describe('rule 4: limits', () => {
     expect(() => recommendAllocation({ quantity: 1, lines: [{ ...ok, unitPriceCents: 10.5 }] })).toThrow(RangeError);
     expect(() => recommendAllocation({ quantity: 1, lines: [{ ...ok, qualifiedAt: 'hier' }] })).toThrow(RangeError);
     expect(() => recommendAllocation({ quantity: 1, lines: [ok, { ...ok }] })).toThrow(/twice/);
+    // One bid offering two places is two lines, not a duplicate.
+    expect(() => recommendAllocation({ quantity: 1, lines: [ok, { ...ok, placeId: ok.placeId + 1 }] })).not.toThrow();
   });
 });
 
