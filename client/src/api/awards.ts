@@ -8,3 +8,6 @@ export const finishAwarding = (orderId: number) => trpc.awards.finish.mutate({ o
 export const fetchAwardsOfPlace = (placeId: number) => trpc.awards.ofPlace.query({ placeId });
 
 export type PlaceAward = Awaited<ReturnType<typeof fetchAwardsOfPlace>>[number];
+export const fetchAllocation = (orderId: number) => trpc.awards.recommend.query({ orderId });
+
+export type AllocationProposal = Awaited<ReturnType<typeof fetchAllocation>>;

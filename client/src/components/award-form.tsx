@@ -9,6 +9,7 @@ import type { OrderView } from '../api/orders';
 import { createSubmission } from '../forms';
 import { formatNumber, money, t } from '../i18n';
 import { ratio } from '../session';
+import { AllocationPanel } from './allocation-panel';
 import { RatioBadge } from './badges';
 import { FormAlert } from './form-alert';
 
@@ -69,6 +70,17 @@ export function AwardForm(props: { view: OrderView; bids: Bid[]; onAwarded: () =
   const overFunds = () => totalCents() > availableCents();
   const blocked = () => totalQuantity() === 0 || overQuantity() || overFunds() || entries().some((e) => !valid(e) || overCapacity(e));
 
+  /** The consolidating proposal fills every input: its quantity for a recommended line, 0 for the others. */
+  const applyProposal = (lines: { bidId: number; placeId: number; quantity: number }[]) => {
+    const proposed = new Map(lines.map((l) => [`${l.bidId}:${l.placeId}`, l.quantity]));
+    setQuantities(Object.fromEntries(entries().map((e) => [e.key, String(proposed.get(e.key) ?? 0)])));
+  };
+  const describeLine = (bidId: number, placeId: number) => {
+    const entry = entries().find((e) => e.key === `${bidId}:${placeId}`);
+    return entry && { place: entry.line.placeName, bidder: entry.bid.bidderName };
+  };
+  const proposalKey = () => `${props.view.totals.awardedQuantity}:${props.view.totals.fundedCents}:${entries().map((e) => e.key).join(',')}`;
+
   const onSubmit = async (event: SubmitEvent) => {
     event.preventDefault();
     setDone('');
@@ -91,6 +103,7 @@ export function AwardForm(props: { view: OrderView; bids: Bid[]; onAwarded: () =
       <p class="muted">{t('award.intro', { year: props.view.order.deliveryStartsOn.slice(0, 4) })}</p>
       <FormAlert message={submission.error() ?? undefined} />
       <Show when={entries().length > 0} fallback={<p>{t('award.nothing')}</p>}>
+        <AllocationPanel orderId={props.view.order.id} refreshKey={proposalKey()} describe={describeLine} onApply={applyProposal} />
         <div class="table-scroll">
           <table>
             <thead>
