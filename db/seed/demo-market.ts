@@ -175,6 +175,7 @@ export async function seedMarketplace(db: Db, context: { seed: number; operatorI
 
   seedOtherStatuses(db, { random, year, today, funderId, userOf, demoPlaces });
   seedPartnerships(db, { userOf, today, year });
+  seedAllocationShowcase(db, { year, funderId, userOf });
 }
 
 /** One order in every other status, so each screen of the demo has something to show. */
@@ -300,4 +301,52 @@ function seedOtherStatuses(
   publishOrder(db, cancelled, today);
   pay(cancelled, creuse, 150_000);
   cancelOrder(db, cancelled);
+}
+
+/**
+ * An order awaiting its award where the consolidating proposal matters: next year's services,
+ * 3 000 of them, and five places able to take 1 600 each. A pro-rata split gives each 600 and
+ * consolidates none; the proposal brings two places to the 15 000 € floor. The award page shows both.
+ */
+function seedAllocationShowcase(db: Db, ctx: { year: number; funderId: (name: string) => number; userOf: Map<number, number> }) {
+  const { year, funderId, userOf } = ctx;
+  const next = year + 1;
+  const chosen = db
+    .select()
+    .from(places)
+    .where(eq(places.status, 'qualified'))
+    .orderBy(places.id)
+    .all()
+    .filter((p) => ['59', '62', '80'].includes(p.departementCode) && p.yearlyCapacity >= 1_700)
+    .slice(0, 5);
+  if (chosen.length < 3) return;
+  const foundation = funderId('Fondation Inclusion Numérique Solidaire');
+  const quantity = 3_000;
+  const orderId = createOrder(
+    db,
+    foundation,
+    {
+      title: `Consolider des lieux des Hauts-de-France en ${next}`,
+      description: 'La fondation préfère consolider quelques lieux plutôt que saupoudrer : 3 000 services pour le premier semestre.',
+      services: [Service.AideAuxDemarchesAdministratives, Service.MaitriseDesOutilsNumeriquesDuQuotidien],
+      departementCodes: [...new Set(chosen.map((p) => p.departementCode))].sort(),
+      communeCodes: [],
+      quantity,
+      unitPriceCents: 1_000,
+      targetPeople: 600,
+      bidDeadline: `${year}-10-30`,
+      deliveryStartsOn: `${next}-01-05`,
+      deliveryEndsOn: `${next}-06-30`,
+      roundId: null,
+    },
+    userOf.get(foundation)!,
+  );
+  publishOrder(db, orderId, `${year}-10-15`);
+  recordPayment(db, { orderId, organisationId: foundation, amountCents: lineAmount(quantity, 1_000), reference: `VIR-FINS-${year}-${orderId}`, idempotencyKey: `demo-payment-showcase-${orderId}` });
+  const byActor = new Map<number, { placeId: number; quantity: number }[]>();
+  for (const p of chosen) byActor.set(p.organisationId, [...(byActor.get(p.organisationId) ?? []), { placeId: p.id, quantity: 1_600 }]);
+  for (const [actorId, lines] of byActor) {
+    submitBid(db, { orderId, organisationId: actorId, unitPriceCents: 1_000, note: 'Nous pouvons assurer ces services au premier semestre.', lines }, `${year}-10-20`);
+  }
+  closeBidding(db, orderId);
 }

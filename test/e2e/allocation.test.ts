@@ -18,7 +18,8 @@ import { chromiumPath, launchBrowser, screenshot, signedInPage as signIn } from 
  * Issue 6, end to end: the creating funder opens the award form of an order in « awarding »,
  * reads the consolidating proposal beside the pro-rata split, applies it, and awards exactly it.
  */
-const DEMO_ORDER = 'Renfort de fin d’année — démarches administratives';
+/** The demo's showcase: 3 000 services of next year, five places able to take 1 600 each. */
+const DEMO_ORDER = `Consolider des lieux des Hauts-de-France en ${new Date().getUTCFullYear() + 1}`;
 
 let testApp: TestApp;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -42,16 +43,15 @@ afterAll(async () => {
 const orgId = (name: string) => testApp.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.name, name)).get()!.id;
 
 /**
- * The demo's CAF de la Haute-Garonne order when its proposal brings a place to the floor;
- * otherwise (its Toulouse places cannot reach the floor with what is left) the situation of
- * test/api/marketplace/allocation.test.ts, built for the Finistère funder: two places 100 and
- * 50 services short of the floor, a third far from it, 150 services to award.
+ * The demo's showcase order of the foundation, whose proposal consolidates places a pro-rata
+ * split would not; should the demo ever lack it, the situation of
+ * test/api/marketplace/allocation.test.ts, built for the Finistère funder.
  */
 function scenario(): { orderId: number; email: string } {
-  const demo = testApp.db.select().from(serviceOrders).where(eq(serviceOrders.title, DEMO_ORDER)).get()!;
-  expect(demo.status).toBe('awarding');
-  if (allocationProposal(testApp.db, demo.id, DEFAULT_RATIO).recommendation.summary.broughtToFloor > 0) {
-    return { orderId: demo.id, email: `commanditaire-${orgId('CAF de la Haute-Garonne')}@aptic.demo` };
+  const demo = testApp.db.select().from(serviceOrders).where(eq(serviceOrders.title, DEMO_ORDER)).get();
+  expect(demo?.status).toBe('awarding');
+  if (demo && allocationProposal(testApp.db, demo.id, DEFAULT_RATIO).recommendation.summary.broughtToFloor > 0) {
+    return { orderId: demo.id, email: `commanditaire-${orgId('Fondation Inclusion Numérique Solidaire')}@aptic.demo` };
   }
   const db = testApp.db;
   const email = demoEmail('commanditaire');
@@ -107,7 +107,8 @@ describe.skipIf(!chromiumPath)('the consolidating proposal on the award form', (
       await expect.poll(() => form.locator(`#award-${line.bidId}-${line.placeId}`).inputValue()).toBe(String(line.quantity));
     }
     const total = recommended.reduce((sum, l) => sum + l.quantity, 0);
-    await expect.poll(async () => (await form.getByTestId('award-total').textContent())?.replace(/\s/g, ' ')).toContain(`Total : ${total} services`);
+    const frenchTotal = new Intl.NumberFormat('fr-FR').format(total).replace(/\s/g, ' ');
+    await expect.poll(async () => (await form.getByTestId('award-total').textContent())?.replace(/\s/g, ' ')).toContain(`Total : ${frenchTotal} services`);
 
     const awardsOf = () => testApp.db.select({ id: awards.id, bidId: awards.bidId, placeId: awards.placeId, quantity: awards.quantity }).from(awards).where(eq(awards.orderId, orderId)).all();
     const earlier = new Set(awardsOf().map((a) => a.id));
