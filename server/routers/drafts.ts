@@ -9,6 +9,8 @@ import {
 import { publishDraft, publishOrder, publishPartnership } from '../realtime/publish';
 import { assertDraftParticipant, confirmDraftLine, draftView, editDraftLine, editDraftTerms, openDraft, submitDraft } from '../services/drafts';
 import { dashboardContext } from '../realtime/dashboards';
+import { draftAllocationProposal } from '../services/allocation';
+import { assertLead } from '../services/partnerships';
 import { authedProcedure, router } from '../trpc';
 
 /** Joint bids drafted live by a partnership; every write carries the draft's version. */
@@ -23,6 +25,13 @@ export const draftsRouter = router({
   get: authedProcedure.input(DraftInput).query(({ ctx, input }) => {
     assertDraftParticipant(ctx.db, ctx.user, input.bidId);
     return draftView(ctx.db, input.bidId);
+  }),
+
+  /** For the lead: the split among member places that consolidates the most members. */
+  recommend: authedProcedure.input(DraftInput).query(({ ctx, input }) => {
+    const { partnership } = assertDraftParticipant(ctx.db, ctx.user, input.bidId);
+    assertLead(ctx.user, partnership);
+    return draftAllocationProposal(ctx.db, input.bidId, ctx.config.ratio);
   }),
 
   editLine: authedProcedure.input(EditDraftLineInput).mutation(({ ctx, input }) => {

@@ -50,3 +50,39 @@ export function allocationProposal(db: Db, orderId: number, ratio: RatioConfig) 
   const input = { quantity, lines, unitPriceCents: order.unitPriceCents };
   return { quantity, recommendation: recommendAllocation(input, ratio), proRata: proRataAllocation(input, ratio) };
 }
+
+/**
+ * For a partnership lead: how to split the order among the draft's member places so as to
+ * consolidate the most members — each place may take up to its remaining capacity.
+ */
+export function draftAllocationProposal(db: Db, bidId: number, ratio: RatioConfig) {
+  const bid = db.select().from(bids).where(eq(bids.id, bidId)).get()!;
+  const order = getOrderRow(db, bid.orderId);
+  const year = commitmentYear(order);
+  const rows = db
+    .select({ place: places })
+    .from(bidLines)
+    .innerJoin(places, eq(places.id, bidLines.placeId))
+    .where(eq(bidLines.bidId, bidId))
+    .all();
+  const lines: AllocationBidLine[] = rows
+    .filter((r) => r.place.status === 'qualified' && r.place.qualifiedAt)
+    .map(({ place }) => {
+      const figures = placeYearFigures(db, place.id, year);
+      const room = Math.max(0, place.yearlyCapacity - figures.servicesDelivered - figures.servicesCommitted);
+      return {
+        bidId,
+        placeId: place.id,
+        offered: Math.min(room, order.quantity),
+        unitPriceCents: bid.unitPriceCents,
+        deliveredCents: figures.revenueDeliveredCents,
+        committedCents: figures.revenueCommittedCents,
+        remainingCapacity: room,
+        qualityScore: place.qualityScore,
+        qualifiedAt: place.qualifiedAt!,
+        rural: isRuralCommune(place.mainCommuneCode, ratio.ruralPopulationThreshold),
+      };
+    });
+  const input = { quantity: order.quantity, lines, unitPriceCents: bid.unitPriceCents };
+  return { quantity: order.quantity, recommendation: recommendAllocation(input, ratio), proRata: proRataAllocation(input, ratio) };
+}

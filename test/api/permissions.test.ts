@@ -98,6 +98,7 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   'partnerships.handOverLead': { partnershipId: 1, organisationId: 1 },
   'drafts.open': { partnershipId: 1, orderId: 1 },
   'drafts.get': { bidId: 1 },
+  'drafts.recommend': { bidId: 1 },
   'drafts.editLine': { bidId: 1, version: 1, placeId: 1, quantity: 5 },
   'drafts.confirmLine': { bidId: 1, version: 1, placeId: 1, confirmed: true },
   'drafts.editTerms': { bidId: 1, version: 1, note: 'Note', unitPriceCents: 1_000 },
