@@ -1,3 +1,4 @@
+import { lineAmount } from '../../shared/money';
 import { OrganisationIdInput } from '../../shared/schemas/common';
 import { CoFundInput, CreateOrderInput, OpenOrdersInput, OrderIdInput, RecordPaymentInput, UpdateOrderInput } from '../../shared/schemas/orders';
 import { forbidden } from '../errors';
@@ -64,8 +65,8 @@ export const ordersRouter = router({
   publish: authedProcedure.input(OrderIdInput).mutation(({ ctx, input }) => {
     assertOrderCreator(ctx.db, ctx.user, input.orderId);
     publish(ctx.db, input.orderId);
-    const { order } = { order: getOrderRow(ctx.db, input.orderId) };
-    publishOrder(dashboardContext(ctx), input.orderId, { kind: 'order_published', count: order.quantity, amountCents: order.quantity * order.unitPriceCents });
+    const order = getOrderRow(ctx.db, input.orderId);
+    publishOrder(dashboardContext(ctx), input.orderId, { kind: 'order_published', count: order.quantity, amountCents: lineAmount(order.quantity, order.unitPriceCents) });
     return getOrderRow(ctx.db, input.orderId);
   }),
 

@@ -3,16 +3,15 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awards, organisations, serviceOrders, users } from '../../db/schema';
 import { DEMO_PASSWORD, demoEmail } from '../../db/seed/demo-logins';
-import { seedDemo } from '../../db/seed/demo';
 import { allocationProposal } from '../../server/services/allocation';
 import { closeBidding } from '../../server/services/awards';
 import { bumpPlaceFigures } from '../../server/services/figures';
 import { DEFAULT_RATIO } from '../../shared/ratio';
 import { makePlace } from '../factories';
 import { makeBid, makeOrder } from '../factories/marketplace';
-import { createTestApp, type TestApp } from '../setup/app';
-import { startTestServer } from '../setup/server';
-import { chromiumPath, launchBrowser, screenshot, signedInPage as signIn } from './browser';
+import type { TestApp } from '../setup/app';
+import { startDemoStack, stopDemoStack, type TestServer } from './demo-stack';
+import { chromiumPath, screenshot, signedInPage as signIn } from './browser';
 
 /**
  * Issue 6, end to end: the creating funder opens the award form of an order in « awarding »,
@@ -22,22 +21,17 @@ import { chromiumPath, launchBrowser, screenshot, signedInPage as signIn } from 
 const DEMO_ORDER = `Consolider des lieux des Hauts-de-France en ${new Date().getUTCFullYear() + 1}`;
 
 let testApp: TestApp;
-let server: Awaited<ReturnType<typeof startTestServer>>;
+let server: TestServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   if (!chromiumPath) return;
-  testApp = createTestApp({ env: { SEED_DEMO: 'true' } });
-  await seedDemo(testApp.db);
-  server = await startTestServer(testApp);
-  browser = await launchBrowser();
+  ({ testApp, server, browser } = await startDemoStack());
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await server?.close();
+  await stopDemoStack({ server, browser, contexts });
 });
 
 const orgId = (name: string) => testApp.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.name, name)).get()!.id;

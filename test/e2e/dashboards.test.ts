@@ -4,16 +4,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awards, fundingRounds, organisations, places, placeYearFigures, serviceOrders } from '../../db/schema';
 import { DEMO_LOGINS, DEMO_PASSWORD, demoEmail } from '../../db/seed/demo-logins';
-import { seedDemo } from '../../db/seed/demo';
 import type { AppRouter } from '../../server/routers';
 import { nationalDashboard, roundDashboard } from '../../server/services/dashboards';
 import { HISTOGRAM_STEP_CENTS } from '../../shared/domain/dashboards';
 import { formatMoney } from '../../shared/money';
 import { beneficiaryRef } from '../factories/marketplace';
-import { createTestApp, signedIn, type TestApp } from '../setup/app';
-import { startTestServer } from '../setup/server';
+import { signedIn, type TestApp } from '../setup/app';
 import { seriousViolations, type AxeFinding } from './axe';
-import { chromiumPath, launchBrowser, screenshot, SCREENSHOT_DIR } from './browser';
+import { startDemoStack, stopDemoStack, type TestServer } from './demo-stack';
+import { chromiumPath, screenshot, SCREENSHOT_DIR } from './browser';
 
 /**
  * Live dashboards in the browser: the demo's open winter round moves on the operator's dashboard
@@ -24,7 +23,7 @@ import { chromiumPath, launchBrowser, screenshot, SCREENSHOT_DIR } from './brows
 const ROUND = 'Campagne hiver 2026-2027 — Bretagne, Aveyron, Nord';
 
 let testApp: TestApp;
-let server: Awaited<ReturnType<typeof startTestServer>>;
+let server: TestServer;
 let browser: Browser;
 let roundId: number;
 const contexts: BrowserContext[] = [];
@@ -32,17 +31,12 @@ const axeFindings = new Map<string, AxeFinding[]>();
 
 beforeAll(async () => {
   if (!chromiumPath) return;
-  testApp = createTestApp({ env: { SEED_DEMO: 'true' } });
-  await seedDemo(testApp.db);
-  server = await startTestServer(testApp);
-  browser = await launchBrowser();
+  ({ testApp, server, browser } = await startDemoStack());
   roundId = testApp.db.select({ id: fundingRounds.id }).from(fundingRounds).where(eq(fundingRounds.name, ROUND)).get()!.id;
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await server?.close();
+  await stopDemoStack({ server, browser, contexts });
   for (const [page, findings] of axeFindings) if (findings.length) console.log(`axe on ${page}:`, JSON.stringify(findings, null, 2));
 });
 

@@ -3,10 +3,9 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organisations, places, serviceOrders } from '../../db/schema';
 import { DEMO_PASSWORD, demoEmail } from '../../db/seed/demo-logins';
-import { seedDemo } from '../../db/seed/demo';
-import { createTestApp, type TestApp } from '../setup/app';
-import { startTestServer } from '../setup/server';
-import { chromiumPath, launchBrowser, screenshot, signedInPage as signIn } from './browser';
+import type { TestApp } from '../setup/app';
+import { startDemoStack, stopDemoStack, type TestServer } from './demo-stack';
+import { chromiumPath, screenshot, signedInPage as signIn } from './browser';
 
 /**
  * The whole story with four signed-in browsers: an actor applies for a place, the operator
@@ -19,22 +18,17 @@ const ORDER = 'Démarches en ligne des seniors quimpérois';
 const NOTE = 'Permanences du mardi et du jeudi, médiatrice formée France services';
 
 let testApp: TestApp;
-let server: Awaited<ReturnType<typeof startTestServer>>;
+let server: TestServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   if (!chromiumPath) return;
-  testApp = createTestApp({ env: { SEED_DEMO: 'true' } });
-  await seedDemo(testApp.db);
-  server = await startTestServer(testApp);
-  browser = await launchBrowser();
+  ({ testApp, server, browser } = await startDemoStack());
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await server?.close();
+  await stopDemoStack({ server, browser, contexts });
 });
 
 const signedInPage = (email: string) => signIn(browser, server.url, email, DEMO_PASSWORD, contexts);

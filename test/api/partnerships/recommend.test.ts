@@ -10,7 +10,7 @@ describe('the lead’s consolidating split of a joint draft', () => {
     // The partner's place is 60 services short of the floor; the lead's place is far from it.
     bumpPlaceFigures(w.db, w.places.partner, year, { revenueDeliveredCents: 1_440_000, servicesDelivered: 1_440 });
     const { partnershipId } = await formedPartnership(w);
-    const { orderId } = { orderId: await openOrder(w, { quantity: 100 }) };
+    const orderId = await openOrder(w, { quantity: 100 });
     const draft = await w.lead.api.drafts.open.mutate({ partnershipId, orderId });
 
     const proposal = await w.lead.api.drafts.recommend.query({ bidId: draft.bid.id });
