@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bidLines, bids, organisations, partnerships, places } from '../../db/schema';
 import { DEMO_PASSWORD, demoEmail } from '../../db/seed/demo-logins';
 import { seedDemo } from '../../db/seed/demo';
+import { draftAllocationProposal } from '../../server/services/allocation';
 import { openDraft } from '../../server/services/drafts';
 import { makeOrder, sessionUserOf } from '../factories/marketplace';
 import { createTestApp, type TestApp } from '../setup/app';
@@ -20,6 +21,7 @@ let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 let bidId: number;
+let secondBidId: number;
 let rennes: number;
 let quimper: number;
 
@@ -41,6 +43,14 @@ beforeAll(async () => {
   const cae = db.select().from(partnerships).where(eq(partnerships.kind, 'cae')).get()!;
   const leadUser = db.$client.prepare('select id from users where email = ?').get(demoEmail('chef de file')) as { id: number };
   bidId = openDraft(db, sessionUserOf(db, leadUser.id), cae.id, orderId);
+  const secondOrderId = makeOrder(db, {
+    funderOrganisationId: region,
+    userId: regionUser.id,
+    title: 'Accompagnements administratifs en Bretagne',
+    departementCodes: ['22', '29', '35', '56'],
+    quantity: 400,
+  });
+  secondBidId = openDraft(db, sessionUserOf(db, leadUser.id), cae.id, secondOrderId);
   const placeId = (name: string) => db.select({ id: places.id }).from(places).where(eq(places.name, name)).get()!.id;
   rennes = placeId('Les Liens du Numérique — Rennes Villejean');
   quimper = placeId('Espace numérique Ty Numérik — Quimper');
@@ -113,5 +123,32 @@ describe.skipIf(!chromiumPath)('a joint draft edited live by two actors of a par
     ]);
     await expect.poll(async () => (await actor.getByTestId('draft-status').textContent()) ?? '').not.toBe('');
     await screenshot(lead, 'draft-submitted');
+  });
+
+  it('lets the lead apply the consolidating split among members; the member sees the lines change live', async () => {
+    const lead = await signedInPage(demoEmail('chef de file'));
+    const actor = await signedInPage(demoEmail('acteur'));
+    for (const page of [lead, actor]) {
+      await page.goto(`${server.url}/offres-communes/${secondBidId}`);
+      await page.getByTestId('draft-editor').waitFor();
+    }
+    // Only the lead is offered the proposal; it is the server's, computed from the members' figures.
+    await lead.getByTestId('allocation-panel').waitFor();
+    expect(await actor.getByTestId('allocation-panel').count()).toBe(0);
+    const expected = draftAllocationProposal(testApp.db, secondBidId, testApp.deps.config.ratio).recommendation;
+    expect(expected.lines.some((l) => l.quantity > 0)).toBe(true);
+    await lead.getByTestId('apply-allocation').click();
+
+    const stored = () =>
+      testApp.db
+        .select({ placeId: bidLines.placeId, quantity: bidLines.quantity })
+        .from(bidLines)
+        .where(eq(bidLines.bidId, secondBidId))
+        .all()
+        .sort((a, b) => a.placeId - b.placeId);
+    const wanted = expected.lines.map((l) => ({ placeId: l.placeId, quantity: l.quantity })).sort((a, b) => a.placeId - b.placeId);
+    await expect.poll(stored).toEqual(wanted);
+    for (const l of wanted) await expect.poll(() => quantityOf(actor, l.placeId)).toBe(String(l.quantity));
+    await screenshot(lead, 'draft-allocation-applied');
   });
 });

@@ -3,6 +3,7 @@ import { trpc } from './client';
 
 export const openDraft = (input: OpenDraftInput) => trpc.drafts.open.mutate(input);
 export const fetchDraft = (bidId: number) => trpc.drafts.get.query({ bidId });
+export const fetchDraftAllocation = (bidId: number) => trpc.drafts.recommend.query({ bidId });
 export const editDraftLine = (input: EditDraftLineInput) => trpc.drafts.editLine.mutate(input);
 export const confirmDraftLine = (input: ConfirmDraftLineInput) => trpc.drafts.confirmLine.mutate(input);
 export const editDraftTerms = (input: EditDraftTermsInput) => trpc.drafts.editTerms.mutate(input);

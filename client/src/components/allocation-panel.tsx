@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { fetchAllocation, type AllocationProposal } from '../api/awards';
+import type { AllocationProposal } from '../api/awards';
 import { formatNumber, money, t } from '../i18n';
 import { RatioBadge } from './badges';
 import { ErrorBox } from './error-box';
@@ -7,14 +7,20 @@ import { ErrorBox } from './error-box';
 type ProposalLine = AllocationProposal['recommendation']['lines'][number];
 
 interface Props {
-  orderId: number;
-  /** Changes whenever the standing lines or the awarded total change: the proposal is fetched again. */
+  /** Reads the proposal: `awards.recommend` for a funder, `drafts.recommend` for a partnership lead. */
+  load: () => Promise<AllocationProposal>;
+  /** Changes whenever the lines or the awarded total change: the proposal is fetched again. */
   refreshKey: string;
+  /** Where the proposal is applied: the funder's award form, or the partnership's joint draft. */
+  context?: 'award' | 'draft';
   /** The place and bidder of a standing line, as the award form knows them. */
   describe: (bidId: number, placeId: number) => { place: string; bidder: string } | undefined;
-  /** Fills the award form with the recommended quantities (every other line to 0). */
+  /** Fills the form (or the draft) with the recommended quantities. */
   onApply: (lines: ProposalLine[]) => void;
 }
+
+const AWARD_TEXTS = { intro: 'allocation.intro', applied: 'allocation.applied' } as const;
+const DRAFT_TEXTS = { intro: 'allocation.draftIntro', applied: 'allocation.draftApplied' } as const;
 
 /**
  * « Proposition consolidante » (DESIGN §3, issue 6): the server's recommendation for what is
@@ -23,9 +29,10 @@ interface Props {
  */
 export function AllocationPanel(props: Props) {
   const [proposal] = createResource(
-    () => ({ orderId: props.orderId, key: props.refreshKey }),
-    (source) => fetchAllocation(source.orderId),
+    () => props.refreshKey,
+    () => props.load(),
   );
+  const texts = () => (props.context === 'draft' ? DRAFT_TEXTS : AWARD_TEXTS);
   const [applied, setApplied] = createSignal(false);
   const value = () => (proposal.error ? undefined : proposal());
   const shown = (lines: ProposalLine[]) => lines.filter((l) => l.quantity > 0 || props.describe(l.bidId, l.placeId));
@@ -39,7 +46,7 @@ export function AllocationPanel(props: Props) {
       <Show when={value()} fallback={<Show when={!proposal.error}><p class="loading">{t('allocation.loading')}</p></Show>}>
         {(p) => (
           <Show when={p().quantity > 0 && p().recommendation.lines.length > 0} fallback={<p class="muted">{t('allocation.none')}</p>}>
-            <p class="muted">{t('allocation.intro', { count: formatNumber(p().quantity) })}</p>
+            <p class="muted">{t(texts().intro, { count: formatNumber(p().quantity) })}</p>
             <div class="table-scroll">
               <table>
                 <caption class="visually-hidden">{t('allocation.caption')}</caption>
@@ -108,7 +115,7 @@ export function AllocationPanel(props: Props) {
               {t('allocation.apply')}
             </button>
             <p role="status" class="success">
-              {applied() ? t('allocation.applied') : ''}
+              {applied() ? t(texts().applied) : ''}
             </p>
           </Show>
         )}

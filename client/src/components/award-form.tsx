@@ -3,7 +3,7 @@ import { createStore } from 'solid-js/store';
 import { lineAmount } from '../../../shared/money';
 import { placeRatioView } from '../../../shared/ratio';
 import { AwardInput } from '../../../shared/schemas/bids';
-import { createAwards } from '../api/awards';
+import { createAwards, fetchAllocation } from '../api/awards';
 import type { Bid, BidLine } from '../api/bids';
 import type { OrderView } from '../api/orders';
 import { createSubmission } from '../forms';
@@ -79,7 +79,7 @@ export function AwardForm(props: { view: OrderView; bids: Bid[]; onAwarded: () =
     const entry = entries().find((e) => e.key === `${bidId}:${placeId}`);
     return entry && { place: entry.line.placeName, bidder: entry.bid.bidderName };
   };
-  const proposalKey = () => `${props.view.totals.awardedQuantity}:${props.view.totals.fundedCents}:${entries().map((e) => e.key).join(',')}`;
+  const proposalKey = () => `${props.view.order.id}:${props.view.totals.awardedQuantity}:${props.view.totals.fundedCents}:${entries().map((e) => e.key).join(',')}`;
 
   const onSubmit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -103,7 +103,7 @@ export function AwardForm(props: { view: OrderView; bids: Bid[]; onAwarded: () =
       <p class="muted">{t('award.intro', { year: props.view.order.deliveryStartsOn.slice(0, 4) })}</p>
       <FormAlert message={submission.error() ?? undefined} />
       <Show when={entries().length > 0} fallback={<p>{t('award.nothing')}</p>}>
-        <AllocationPanel orderId={props.view.order.id} refreshKey={proposalKey()} describe={describeLine} onApply={applyProposal} />
+        <AllocationPanel load={() => fetchAllocation(props.view.order.id)} refreshKey={proposalKey()} describe={describeLine} onApply={applyProposal} />
         <div class="table-scroll">
           <table>
             <thead>

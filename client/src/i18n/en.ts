@@ -318,6 +318,8 @@ export const en: Record<MessageKey, string> = {
   'award.done': '{count} services awarded.',
   'allocation.title': 'Consolidating proposal',
   'allocation.intro': 'A split of {count} services that brings as many places as possible up to the floor of the consolidating band. You can apply it to the form, then change any line before awarding.',
+  'allocation.draftIntro': 'A split of {count} services among member places that brings as many members as possible up to the floor of the consolidating band. Applying it changes the draft lines (each member then confirms their line again).',
+  'allocation.draftApplied': 'Proposal applied to the draft: the changed lines await their members’ confirmation.',
   'allocation.loading': 'Computing the proposal…',
   'allocation.none': 'No proposal: nothing is left to split or no line is standing.',
   'allocation.caption': 'Lines of the consolidating proposal',

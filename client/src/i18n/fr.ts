@@ -317,6 +317,8 @@ export const fr = {
   'award.done': '{count} services attribués.',
   'allocation.title': 'Proposition consolidante',
   'allocation.intro': 'Une répartition de {count} services qui amène le plus de lieux possible au plancher de la bande consolidante. Vous pouvez l’appliquer au formulaire puis modifier chaque ligne avant d’attribuer.',
+  'allocation.draftIntro': 'Une répartition de {count} services entre les lieux membres qui amène le plus de membres possible au plancher de la bande consolidante. L’appliquer modifie les lignes du brouillon (chaque membre reconfirme ensuite sa ligne).',
+  'allocation.draftApplied': 'Proposition appliquée au brouillon : les lignes modifiées attendent la confirmation de leurs membres.',
   'allocation.loading': 'Calcul de la proposition…',
   'allocation.none': 'Aucune proposition : il ne reste rien à répartir ou aucune ligne en lice.',
   'allocation.caption': 'Lignes de la proposition consolidante',

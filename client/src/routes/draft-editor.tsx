@@ -7,7 +7,9 @@ import type { EventPayloads } from '../../../shared/events';
 import { lineAmount } from '../../../shared/money';
 import { placeRatioView } from '../../../shared/ratio';
 import { errorCode, fieldErrorsOf, staleCurrentOf } from '../api/client';
-import { confirmDraftLine, editDraftLine, editDraftTerms, fetchDraft, submitDraft, type DraftLineView, type DraftView } from '../api/drafts';
+import type { AllocationProposal } from '../api/awards';
+import { confirmDraftLine, editDraftLine, editDraftTerms, fetchDraft, fetchDraftAllocation, submitDraft, type DraftLineView, type DraftView } from '../api/drafts';
+import { AllocationPanel } from '../components/allocation-panel';
 import { BidStatusBadge, RatioBadge } from '../components/badges';
 import { ErrorBox } from '../components/error-box';
 import { FormAlert } from '../components/form-alert';
@@ -434,6 +436,30 @@ function DraftEditor(props: { bidId: number }) {
     }
   };
 
+  /**
+   * The consolidating split among members (issue 6), applied as ordinary versioned line writes
+   * through the queue: a member editing a line at the same moment gets the usual conflict.
+   */
+  const applyProposal = (lines: AllocationProposal['recommendation']['lines']) => {
+    const current = draft.view;
+    if (!current) return;
+    for (const proposed of lines) {
+      const line = lineOf(proposed.placeId);
+      if (!line || !canEdit(line) || (line.quantity === proposed.quantity && !edits[proposed.placeId])) continue;
+      setEdits(proposed.placeId, { text: String(proposed.quantity), baseQuantity: line.quantity, baseVersion: current.bid.version, error: undefined });
+      void saveLine(proposed.placeId);
+    }
+  };
+  /** The proposal depends on the members' places and the unit price, not on the quantities typed. */
+  const proposalKey = () => {
+    const current = draft.view;
+    return current ? `${current.bid.id}:${current.bid.unitPriceCents}:${current.lines.map((l) => l.placeId).join(',')}` : '';
+  };
+  const describeLine = (_bidId: number, placeId: number) => {
+    const line = lineOf(placeId);
+    return line && { place: line.placeName, bidder: line.organisationName };
+  };
+
   /** « Garder la valeur actuelle »: the user's value is dropped, the draft's stays. */
   const keepCurrent = (c: Conflict) => {
     setConflict(undefined);
@@ -639,6 +665,18 @@ function DraftEditor(props: { bidId: number }) {
                 <p>{v().unconfirmed.length > 0 ? t('draft.unconfirmedCount', { count: v().unconfirmed.length }) : v().ok ? t('draft.allConfirmed') : ''}</p>
               </div>
             </section>
+
+            <Show when={isLead() && editable()}>
+              <section class="card">
+                <AllocationPanel
+                  context="draft"
+                  load={() => fetchDraftAllocation(props.bidId)}
+                  refreshKey={proposalKey()}
+                  describe={describeLine}
+                  onApply={applyProposal}
+                />
+              </section>
+            </Show>
 
             <section class="card" aria-labelledby="draft-terms-title">
               <h2 id="draft-terms-title">{t('draft.terms')}</h2>
