@@ -25,8 +25,19 @@ export function openDatabase(path: string): Db {
   return drizzle(sqlite, { schema }) as Db;
 }
 
+/**
+ * Applies the committed migrations. Foreign keys are off meanwhile, as SQLite asks for table
+ * rebuilds (a pragma is a no-op inside the migrator's transaction), then checked as a whole.
+ */
 export function migrateDatabase(db: Db): void {
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  db.$client.pragma('foreign_keys = OFF');
+  try {
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    const violations = db.$client.pragma('foreign_key_check') as unknown[];
+    if (violations.length) throw new Error(`Migration left ${violations.length} foreign key violation(s)`);
+  } finally {
+    db.$client.pragma('foreign_keys = ON');
+  }
 }
 
 /** Opened and migrated: what the server, the seed and each test file start from. */

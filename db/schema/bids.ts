@@ -75,6 +75,11 @@ export const awards = sqliteTable(
     unitPriceCents: integer('unit_price_cents').notNull(),
     /** Maintained with each delivery, so that "remaining" is a read, not a sum. */
     deliveredQuantity: integer('delivered_quantity').notNull().default(0),
+    /**
+     * Services awarded but released when the order closed undelivered: `quantity` then drops to
+     * what was delivered, and this keeps what the award first was (quantity + released).
+     */
+    releasedQuantity: integer('released_quantity').notNull().default(0),
     /** The year the commitment counts in (the year the delivery window starts). */
     year: integer('year').notNull(),
     awardedByUserId: integer('awarded_by_user_id').references(() => users.id),

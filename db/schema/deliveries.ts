@@ -30,9 +30,12 @@ export const deliveries = sqliteTable(
     /** Pseudonymous beneficiary reference chosen by the place: never a name. */
     beneficiaryRef: text('beneficiary_ref').notNull(),
     recordedByUserId: integer('recorded_by_user_id').references(() => users.id),
+    /** The monthly payout that settled this delivery; null while it is only estimated. */
+    payoutId: integer('payout_id'),
     createdAt: createdAt(),
   },
   (t) => [
+    index('deliveries_payout_idx').on(t.payoutId, t.placeId),
     index('deliveries_place_date_idx').on(t.placeId, t.deliveredOn),
     index('deliveries_award_idx').on(t.awardId),
     index('deliveries_order_idx').on(t.orderId),

@@ -18,6 +18,10 @@ export const placeYearFigures = sqliteTable(
     revenueCommittedCents: integer('revenue_committed_cents').notNull().default(0),
     /** Services awarded for this year and not yet delivered: the capacity check reads it. */
     servicesCommitted: integer('services_committed').notNull().default(0),
+    /** Part of the delivered revenue already in a monthly payout (pending or paid); the rest is estimated. */
+    revenueSettledCents: integer('revenue_settled_cents').notNull().default(0),
+    /** Part of the settled revenue whose payout was paid. */
+    revenuePaidCents: integer('revenue_paid_cents').notNull().default(0),
     beneficiaries: integer('beneficiaries').notNull().default(0),
     updatedAt: text('updated_at').notNull(),
   },
@@ -29,6 +33,7 @@ export const placeYearFigures = sqliteTable(
     check('place_year_figures_committed_check', sql`${t.revenueCommittedCents} >= 0`),
     check('place_year_figures_beneficiaries_check', sql`${t.beneficiaries} >= 0`),
     check('place_year_figures_services_committed_check', sql`${t.servicesCommitted} >= 0`),
+    check('place_year_figures_settled_check', sql`${t.revenuePaidCents} between 0 and ${t.revenueSettledCents}`),
   ],
 );
 

@@ -8,3 +8,5 @@ export * from './bids';
 export * from './deliveries';
 export * from './ledger';
 export * from './figures';
+export * from './money';
+export * from './audit';

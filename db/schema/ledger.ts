@@ -6,6 +6,7 @@ import { deliveries } from './deliveries';
 import { organisations } from './organisations';
 import { serviceOrders } from './orders';
 import { places } from './places';
+import { users } from './users';
 
 /**
  * Double-entry ledger in integer cents, append-only. An account belongs to exactly one owner
@@ -26,8 +27,9 @@ export const ledgerAccounts = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    // The database itself refuses spending ring-fenced money that was not paid in.
-    check('ledger_accounts_ringfence_check', sql`${t.kind} <> 'order_ringfence' or ${t.balanceCents} >= 0`),
+    // The database itself refuses spending money that is not there: a ring-fence, what a place is
+    // owed, a funder's credit can never go below zero (the ledger layer checks first).
+    check('ledger_accounts_ringfence_check', sql`${t.kind} not in ('order_ringfence', 'place', 'funder_credit') or ${t.balanceCents} >= 0`),
     check(
       'ledger_accounts_one_owner_check',
       sql`(${t.organisationId} is not null) + (${t.orderId} is not null) + (${t.placeId} is not null) = 1`,
@@ -47,6 +49,8 @@ export const ledgerTransactions = sqliteTable(
     /** The payment's own reference (bank transfer, mandate…) for funding and payouts. */
     reference: text('reference'),
     memo: text('memo').notNull().default(''),
+    /** Who moved the money (null: the system, e.g. the automatic close of an expired order). */
+    createdByUserId: integer('created_by_user_id').references(() => users.id),
     createdAt: createdAt(),
   },
   (t) => [index('ledger_transactions_order_idx').on(t.orderId), index('ledger_transactions_delivery_idx').on(t.deliveryId)],

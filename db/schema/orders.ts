@@ -27,8 +27,14 @@ export const serviceOrders = sqliteTable(
     bidDeadline: text('bid_deadline').notNull(),
     deliveryStartsOn: text('delivery_starts_on').notNull(),
     deliveryEndsOn: text('delivery_ends_on').notNull(),
+    /**
+     * Last day a delivery may still be recorded (the window's end plus the grace period, set when
+     * the order is written); the day after, the order closes and what is left is credited back.
+     */
+    graceEndsOn: text('grace_ends_on').notNull().default(''),
     status: text('status', { enum: ORDER_STATUSES }).notNull().default('draft'),
     publishedAt: text('published_at'),
+    closedAt: text('closed_at'),
     createdByUserId: integer('created_by_user_id').references(() => users.id),
     createdAt: createdAt(),
   },
@@ -56,6 +62,8 @@ export const orderFundings = sqliteTable(
     committedCents: integer('committed_cents').notNull(),
     /** Paid into the ring-fenced account so far: maintained with each funding transaction. */
     paidCents: integer('paid_cents').notNull().default(0),
+    /** Returned to this funder as credit notes (cancellation, close): maintained with each one. */
+    creditedCents: integer('credited_cents').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
@@ -63,5 +71,6 @@ export const orderFundings = sqliteTable(
     index('order_fundings_funder_idx').on(t.funderOrganisationId),
     check('order_fundings_amount_check', sql`${t.committedCents} >= 0`),
     check('order_fundings_paid_check', sql`${t.paidCents} between 0 and ${t.committedCents}`),
+    check('order_fundings_credited_check', sql`${t.creditedCents} between 0 and ${t.paidCents}`),
   ],
 );

@@ -52,19 +52,19 @@ export const ordersRouter = router({
     .input(CreateOrderInput)
     .mutation(({ ctx, input }) => {
       const { organisationId, ...fields } = input;
-      return { orderId: createOrder(ctx.db, organisationId, fields, ctx.user.id) };
+      return { orderId: createOrder(ctx.db, organisationId, fields, ctx.user.id, ctx.config.DELIVERY_GRACE_MONTHS) };
     }),
 
   update: authedProcedure.input(UpdateOrderInput).mutation(({ ctx, input }) => {
     const { orderId, ...fields } = input;
     assertOrderCreator(ctx.db, ctx.user, orderId);
-    updateOrder(ctx.db, orderId, fields);
+    updateOrder(ctx.db, orderId, fields, ctx.config.DELIVERY_GRACE_MONTHS);
     return getOrderRow(ctx.db, orderId);
   }),
 
   publish: authedProcedure.input(OrderIdInput).mutation(({ ctx, input }) => {
     assertOrderCreator(ctx.db, ctx.user, input.orderId);
-    publish(ctx.db, input.orderId);
+    publish(ctx.db, input.orderId, undefined, ctx.user.id);
     const order = getOrderRow(ctx.db, input.orderId);
     publishOrder(dashboardContext(ctx), input.orderId, { kind: 'order_published', count: order.quantity, amountCents: lineAmount(order.quantity, order.unitPriceCents) });
     return getOrderRow(ctx.db, input.orderId);
@@ -72,7 +72,7 @@ export const ordersRouter = router({
 
   cancel: authedProcedure.input(OrderIdInput).mutation(({ ctx, input }) => {
     assertOrderCreator(ctx.db, ctx.user, input.orderId);
-    cancelOrder(ctx.db, input.orderId);
+    cancelOrder(ctx.db, input.orderId, ctx.user.id);
     publishOrder(dashboardContext(ctx), input.orderId);
     return getOrderRow(ctx.db, input.orderId);
   }),
@@ -92,7 +92,7 @@ export const ordersRouter = router({
     .input(RecordPaymentInput)
     .mutation(({ ctx, input }) => {
       assertCanSeeOrder(ctx.db, ctx.user, input.orderId);
-      const result = recordPayment(ctx.db, input);
+      const result = recordPayment(ctx.db, input, ctx.user.id);
       if (!result.replayed) publishOrder(dashboardContext(ctx), input.orderId);
       return { ...result, totals: orderTotals(ctx.db, getOrderRow(ctx.db, input.orderId)) };
     }),

@@ -79,7 +79,7 @@ function orderMoney(db: Db, orderIds: number[]) {
     .where(and(inArray(serviceOrders.id, orderIds), sql`${serviceOrders.status} not in ('draft', 'cancelled')`))
     .get()!.cents;
   const funded = db
-    .select({ cents: sql<number>`coalesce(sum(${orderFundings.paidCents}), 0)` })
+    .select({ cents: sql<number>`coalesce(sum(${orderFundings.paidCents} - ${orderFundings.creditedCents}), 0)` })
     .from(orderFundings)
     .where(inArray(orderFundings.orderId, orderIds))
     .get()!.cents;

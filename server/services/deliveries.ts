@@ -30,10 +30,10 @@ const statements = preparedFor((db) => ({
   ),
   order: db.$client.prepare<
     [number],
-    { id: number; status: OrderStatus; services: string; quantity: number; deliveryStartsOn: string; deliveryEndsOn: string }
+    { id: number; status: OrderStatus; services: string; quantity: number; deliveryStartsOn: string; deliveryEndsOn: string; graceEndsOn: string }
   >(
-    `select id, status, services, quantity, delivery_starts_on as deliveryStartsOn, delivery_ends_on as deliveryEndsOn
-     from service_orders where id = ?`,
+    `select id, status, services, quantity, delivery_starts_on as deliveryStartsOn, delivery_ends_on as deliveryEndsOn,
+       grace_ends_on as graceEndsOn from service_orders where id = ?`,
   ),
   insert: db.$client.prepare<[string, number, number, number, number, number, string, string, string, number, string], Delivery>(
     `insert into deliveries (idempotency_key, award_id, order_id, place_id, quantity, amount_cents, service, delivered_on,
@@ -98,6 +98,9 @@ function recordInTransaction(db: Db, user: SessionUser, input: RecordDeliveryInp
   if (place.status !== 'qualified') throw conflict('Ce lieu est suspendu : il ne peut pas enregistrer de nouvelle prestation');
   const order = q.order.get(award.orderId)!;
   if (!acceptsDeliveries(order.status)) throw conflict(`Cette commande ne reçoit pas de prestations (statut « ${order.status} »)`);
+  if (today > order.graceEndsOn) {
+    throw conflict(`Le délai d’enregistrement de cette commande est écoulé (période de réalisation et mois de grâce jusqu’au ${order.graceEndsOn})`);
+  }
   if (!(JSON.parse(order.services) as string[]).includes(input.service)) throw fieldError('service', 'Ce service ne fait pas partie de la commande');
   if (input.deliveredOn > today) throw fieldError('deliveredOn', 'Une prestation ne peut pas être datée dans le futur');
   if (!withinWindow(input.deliveredOn, order)) {
@@ -127,6 +130,7 @@ function recordInTransaction(db: Db, user: SessionUser, input: RecordDeliveryInp
     orderId: order.id,
     deliveryId: delivery.id,
     memo: `Prestation de ${input.quantity} service(s)`,
+    userId: user.id,
     postings: [
       { owner: { kind: 'order_ringfence', orderId: order.id }, amountCents: -amount },
       { owner: { kind: 'place', placeId: place.id }, amountCents: amount },
@@ -141,6 +145,7 @@ function recordInTransaction(db: Db, user: SessionUser, input: RecordDeliveryInp
         orderId: order.id,
         deliveryId: delivery.id,
         memo: `Contribution de mutualisation (${partnership.poolingFeeBps / 100} %)`,
+        userId: user.id,
         postings: [
           { owner: { kind: 'place', placeId: place.id }, amountCents: -fee },
           { owner: { kind: 'partnership', organisationId: partnership.organisationId }, amountCents: fee },

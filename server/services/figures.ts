@@ -34,6 +34,10 @@ const statements = preparedFor((db) => ({
     'insert or ignore into place_year_beneficiaries (place_id, year, beneficiary_ref) values (?, ?, ?)',
   ),
   placeYear: db.$client.prepare<[number, number], FiguresRow>(`select ${FIGURE_COLUMNS} from place_year_figures where place_id = ? and year = ?`),
+  bumpSettlement: db.$client.prepare<[number, number, string, number, number]>(
+    `update place_year_figures set revenue_settled_cents = revenue_settled_cents + ?, revenue_paid_cents = revenue_paid_cents + ?,
+       updated_at = ? where place_id = ? and year = ?`,
+  ),
   updateDepartement: db.$client.prepare<[number, string, string, number]>(
     'update departement_year_figures set funding_cents = funding_cents + ?, updated_at = ? where departement_code = ? and year = ?',
   ),
@@ -86,4 +90,12 @@ export function bumpDepartementFunding(db: Db, departementCodes: readonly string
     if (amount === 0) return;
     if (statements(db).updateDepartement.run(amount, now, code, year).changes === 0) statements(db).insertDepartement.run(code, year, amount, now);
   });
+}
+
+/**
+ * Moves delivered revenue of a place-year from estimated to settled (a payout was created) or
+ * from settled to paid (its transfer was recorded). The row exists: the deliveries made it.
+ */
+export function bumpSettlementFigures(db: Db, placeId: number, year: number, delta: { settledCents?: number; paidCents?: number }): void {
+  statements(db).bumpSettlement.run(delta.settledCents ?? 0, delta.paidCents ?? 0, new Date().toISOString(), placeId, year);
 }

@@ -28,31 +28,54 @@ export function checkLedger(db: Db) {
     differences.push(`account ${a.key}: balance ${a.stored} ≠ Σ entries ${a.recomputed}`);
   }
 
-  // Ring-fenced accounts: never negative; equal to paid in minus delivered.
-  for (const o of all<{ id: number; balance: number; paid: number; delivered: number }>(
+  // Ring-fenced accounts (issue 7): never negative; paid in = delivered + credited back + still available.
+  for (const o of all<{ id: number; balance: number; paid: number; credited: number; delivered: number }>(
     `select o.id,
        coalesce((select sum(e.amount_cents) from ledger_entries e join ledger_accounts a on a.id = e.account_id
                  where a.key = 'order_ringfence:' || o.id), 0) as balance,
        coalesce((select sum(paid_cents) from order_fundings f where f.order_id = o.id), 0) as paid,
+       coalesce((select sum(credited_cents) from order_fundings f where f.order_id = o.id), 0) as credited,
        coalesce((select sum(amount_cents) from deliveries d where d.order_id = o.id), 0) as delivered
      from service_orders o`,
   )) {
     if (o.balance < 0) differences.push(`order ${o.id}: ring-fenced balance ${o.balance} is negative`);
-    if (o.balance !== o.paid - o.delivered) {
-      differences.push(`order ${o.id}: ring-fenced balance ${o.balance} ≠ paid ${o.paid} − delivered ${o.delivered}`);
+    if (o.balance !== o.paid - o.delivered - o.credited) {
+      differences.push(`order ${o.id}: ring-fenced balance ${o.balance} ≠ paid ${o.paid} − delivered ${o.delivered} − credited ${o.credited}`);
     }
   }
 
-  // What each funder paid, from its own entries on the order's ring-fence.
-  for (const f of all<{ orderId: number; funder: number; paid: number; ledger: number }>(
-    `select f.order_id as orderId, f.funder_organisation_id as funder, f.paid_cents as paid,
+  // What each funder paid (from its bank or its credit) and got back, from its own entries; and the credit-note documents.
+  for (const f of all<{ orderId: number; funder: number; paid: number; credited: number; ledgerPaid: number; ledgerCredited: number; notes: number }>(
+    `select f.order_id as orderId, f.funder_organisation_id as funder, f.paid_cents as paid, f.credited_cents as credited,
+       coalesce((select -sum(e.amount_cents) from ledger_entries e join ledger_accounts a on a.id = e.account_id
+                 join ledger_transactions t on t.id = e.transaction_id
+                 where t.order_id = f.order_id and t.kind = 'funding'
+                   and a.key in ('funder:' || f.funder_organisation_id, 'funder_credit:' || f.funder_organisation_id)), 0) as ledgerPaid,
        coalesce((select sum(e.amount_cents) from ledger_entries e join ledger_accounts a on a.id = e.account_id
                  join ledger_transactions t on t.id = e.transaction_id
-                 where t.order_id = f.order_id and a.key = 'funder:' || f.funder_organisation_id
-                   and t.kind in ('funding', 'credit_note')), 0) as ledger
+                 where t.order_id = f.order_id and t.kind = 'credit_note' and a.key = 'funder_credit:' || f.funder_organisation_id), 0) as ledgerCredited,
+       coalesce((select sum(amount_cents) from credit_notes c where c.order_id = f.order_id and c.funder_organisation_id = f.funder_organisation_id), 0) as notes
      from order_fundings f`,
   )) {
-    if (f.paid !== -f.ledger) differences.push(`order ${f.orderId}, funder ${f.funder}: paid_cents ${f.paid} ≠ ledger ${-f.ledger}`);
+    if (f.paid !== f.ledgerPaid) differences.push(`order ${f.orderId}, funder ${f.funder}: paid_cents ${f.paid} ≠ ledger ${f.ledgerPaid}`);
+    if (f.credited !== f.ledgerCredited) differences.push(`order ${f.orderId}, funder ${f.funder}: credited_cents ${f.credited} ≠ ledger ${f.ledgerCredited}`);
+    if (f.notes !== f.ledgerCredited) differences.push(`order ${f.orderId}, funder ${f.funder}: credit notes ${f.notes} ≠ ledger ${f.ledgerCredited}`);
+  }
+
+  // Monthly payouts: gross = their deliveries, fees = those deliveries' pooling fees, paid ones moved their net.
+  for (const p of all<{ id: number; gross: number; fees: number; status: string; net: number; deliveries: number; poolingFees: number; moved: number }>(
+    `select p.id, p.gross_cents as gross, p.fees_cents as fees, p.status, p.net_cents as net,
+       coalesce((select sum(amount_cents) from deliveries d where d.payout_id = p.id), 0) as deliveries,
+       coalesce((select sum(e.amount_cents) from deliveries d join ledger_transactions t on t.delivery_id = d.id and t.kind = 'pooling_fee'
+                 join ledger_entries e on e.transaction_id = t.id join ledger_accounts a on a.id = e.account_id and a.kind = 'partnership'
+                 where d.payout_id = p.id), 0) as poolingFees,
+       coalesce((select e.amount_cents from ledger_entries e join ledger_accounts a on a.id = e.account_id and a.kind = 'payout'
+                 where e.transaction_id = p.transaction_id), 0) as moved
+     from payouts p`,
+  )) {
+    if (p.gross !== p.deliveries) differences.push(`payout ${p.id}: gross ${p.gross} ≠ Σ its deliveries ${p.deliveries}`);
+    if (p.fees !== p.poolingFees) differences.push(`payout ${p.id}: fees ${p.fees} ≠ Σ pooling fees ${p.poolingFees}`);
+    if (p.moved !== (p.status === 'paid' ? p.net : 0)) differences.push(`payout ${p.id} (${p.status}): ledger moved ${p.moved}, net ${p.net}`);
   }
 
   // Awards: delivered quantities, and the order-level limits.
@@ -73,12 +96,12 @@ export function checkLedger(db: Db) {
   }
 
   // Place-year figures against a recomputation: revenue from the place accounts' delivery entries.
-  type Figures = { services: number; revenue: number; committed: number; servicesCommitted: number; people: number };
+  type Figures = { services: number; revenue: number; committed: number; servicesCommitted: number; people: number; settled: number; paid: number };
   const recomputed = new Map<string, Figures>();
   const at = (placeId: number, year: number) => {
     const key = `${placeId}:${year}`;
     let f = recomputed.get(key);
-    if (!f) recomputed.set(key, (f = { services: 0, revenue: 0, committed: 0, servicesCommitted: 0, people: 0 }));
+    if (!f) recomputed.set(key, (f = { services: 0, revenue: 0, committed: 0, servicesCommitted: 0, people: 0, settled: 0, paid: 0 }));
     return f;
   };
   for (const r of all<{ placeId: number; year: number; services: number; people: number }>(
@@ -101,16 +124,24 @@ export function checkLedger(db: Db) {
   )) {
     Object.assign(at(r.placeId, r.year), { committed: r.committed, servicesCommitted: r.services });
   }
-  const stored = all<{ placeId: number; year: number; services: number; revenue: number; committed: number; servicesCommitted: number; people: number }>(
+  for (const r of all<{ placeId: number; year: number; settled: number; paid: number }>(
+    `select d.place_id as placeId, cast(substr(d.delivered_on, 1, 4) as integer) as year, sum(d.amount_cents) as settled,
+       sum(case when p.status = 'paid' then d.amount_cents else 0 end) as paid
+     from deliveries d join payouts p on p.id = d.payout_id group by placeId, year`,
+  )) {
+    Object.assign(at(r.placeId, r.year), { settled: r.settled, paid: r.paid });
+  }
+  const stored = all<Figures & { placeId: number; year: number }>(
     `select place_id as placeId, year, services_delivered as services, revenue_delivered_cents as revenue,
-       revenue_committed_cents as committed, services_committed as servicesCommitted, beneficiaries as people from place_year_figures`,
+       revenue_committed_cents as committed, services_committed as servicesCommitted, beneficiaries as people,
+       revenue_settled_cents as settled, revenue_paid_cents as paid from place_year_figures`,
   );
   const storedKeys = new Set<string>();
   for (const s of stored) {
     const key = `${s.placeId}:${s.year}`;
     storedKeys.add(key);
-    const r = recomputed.get(key) ?? { services: 0, revenue: 0, committed: 0, servicesCommitted: 0, people: 0 };
-    for (const field of ['services', 'revenue', 'committed', 'servicesCommitted', 'people'] as const) {
+    const r = recomputed.get(key) ?? { services: 0, revenue: 0, committed: 0, servicesCommitted: 0, people: 0, settled: 0, paid: 0 };
+    for (const field of ['services', 'revenue', 'committed', 'servicesCommitted', 'people', 'settled', 'paid'] as const) {
       if (s[field] !== r[field]) differences.push(`place ${s.placeId}, ${s.year}: ${field} ${s[field]} ≠ recomputed ${r[field]}`);
     }
   }

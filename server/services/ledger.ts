@@ -10,6 +10,7 @@ import { assertCents } from '../../shared/money';
 
 export type AccountOwner =
   | { kind: 'funder'; organisationId: number }
+  | { kind: 'funder_credit'; organisationId: number }
   | { kind: 'partnership'; organisationId: number }
   | { kind: 'payout'; organisationId: number }
   | { kind: 'order_ringfence'; orderId: number }
@@ -38,13 +39,15 @@ const statements = preparedFor((db) => ({
     .where(eq(ledgerAccounts.key, sql.placeholder('key')))
     .prepare(),
   addToBalance: db.$client.prepare<[number, number]>('update ledger_accounts set balance_cents = balance_cents + ? where id = ?'),
-  insertTransaction: db.$client.prepare<[string, number | null, number | null, string | null, string, string | null, string], { id: number }>(
-    `insert into ledger_transactions (kind, order_id, delivery_id, reference, memo, idempotency_key, created_at)
-     values (?, ?, ?, ?, ?, ?, ?) returning id`,
+  insertTransaction: db.$client.prepare<[string, number | null, number | null, string | null, string, string | null, number | null, string], { id: number }>(
+    `insert into ledger_transactions (kind, order_id, delivery_id, reference, memo, idempotency_key, created_by_user_id, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?) returning id`,
   ),
-  share: db.$client.prepare<[number, number], { paidCents: number }>(
-    'select paid_cents as paidCents from order_fundings where order_id = ? and funder_organisation_id = ?',
+  share: db.$client.prepare<[number, number], { paidCents: number; creditedCents: number }>(
+    'select paid_cents as paidCents, credited_cents as creditedCents from order_fundings where order_id = ? and funder_organisation_id = ?',
   ),
+  deliveryPlace: db.$client.prepare<[number], { orderId: number; placeId: number }>('select order_id as orderId, place_id as placeId from deliveries where id = ?'),
+  placeOrganisation: db.$client.prepare<[number], { organisationId: number }>('select organisation_id as organisationId from places where id = ?'),
   insertEntry: db.$client.prepare<[number, number, number]>('insert into ledger_entries (transaction_id, account_id, amount_cents) values (?, ?, ?)'),
 }));
 
@@ -83,52 +86,77 @@ export interface NewTransaction {
   reference?: string;
   memo?: string;
   idempotencyKey?: string;
+  /** Who moves the money; omitted for the system's own moves (automatic close). */
+  userId?: number | null;
   postings: Posting[];
 }
 
 export class LedgerRuleError extends Error {}
 
 /**
- * What each kind of transaction may do with a ring-fenced account (DESIGN §2): money in it can
- * only come from the order's funders and leave to a place (delivery) or back to a funder
- * (credit note). Enforced here, in the ledger layer, whatever the caller.
+ * The only shapes money may take (DESIGN §2, issue 7): each kind of transaction debits exactly
+ * one kind of account and credits exactly one other. Money on a ring-fenced account therefore
+ * only ever reaches a place (delivery) or its funder's credit (credit note); what a place is
+ * owed only leaves as its pooling fee or its payout; a funder's credit only funds one of its
+ * orders or goes back to it. Enforced here, in the ledger layer, whatever the caller.
  */
-function checkRingFence(transaction: NewTransaction): void {
-  const ringFenced = transaction.postings.filter((p) => p.owner.kind === 'order_ringfence');
-  if (ringFenced.length === 0) return;
-  for (const posting of ringFenced) {
-    if (posting.owner.kind !== 'order_ringfence' || posting.owner.orderId !== transaction.orderId) {
+const SHAPES: Record<LedgerTransactionKind, { from: readonly AccountOwner['kind'][]; to: AccountOwner['kind'] }> = {
+  funding: { from: ['funder', 'funder_credit'], to: 'order_ringfence' },
+  delivery: { from: ['order_ringfence'], to: 'place' },
+  pooling_fee: { from: ['place'], to: 'partnership' },
+  payout: { from: ['place'], to: 'payout' },
+  credit_note: { from: ['order_ringfence'], to: 'funder_credit' },
+  credit_refund: { from: ['funder_credit'], to: 'funder' },
+};
+
+function checkShape(db: Db, transaction: NewTransaction): void {
+  const shape = SHAPES[transaction.kind];
+  const [a, b] = transaction.postings;
+  if (transaction.postings.length !== 2 || !a || !b) throw new LedgerRuleError(`A ${transaction.kind} moves money between exactly two accounts`);
+  const from = a.amountCents < 0 ? a : b;
+  const to = from === a ? b : a;
+  if (!shape.from.includes(from.owner.kind) || to.owner.kind !== shape.to) {
+    throw new LedgerRuleError(`A ${transaction.kind} cannot move money from a ${from.owner.kind} account to a ${to.owner.kind} account`);
+  }
+  for (const owner of [from.owner, to.owner]) {
+    if (owner.kind === 'order_ringfence' && owner.orderId !== transaction.orderId) {
       throw new LedgerRuleError('A ring-fenced account only moves within its own order’s transactions');
     }
   }
-  const others = transaction.postings.filter((p) => p.owner.kind !== 'order_ringfence');
-  const allowed: Record<LedgerTransactionKind, { in: boolean; counterparties: AccountOwner['kind'][] }> = {
-    funding: { in: true, counterparties: ['funder'] },
-    delivery: { in: false, counterparties: ['place'] },
-    credit_note: { in: false, counterparties: ['funder'] },
-    pooling_fee: { in: false, counterparties: [] },
-    payout: { in: false, counterparties: [] },
-  };
-  const rule = allowed[transaction.kind];
-  const inflow = ringFenced.reduce((sum, p) => sum + p.amountCents, 0);
-  if (rule.counterparties.length === 0 || (rule.in ? inflow <= 0 : inflow >= 0)) {
-    throw new LedgerRuleError(`A ${transaction.kind} transaction cannot move money ${inflow >= 0 ? 'into' : 'out of'} a ring-fenced account`);
-  }
-  if (!others.every((p) => rule.counterparties.includes(p.owner.kind))) {
-    throw new LedgerRuleError(`Ring-fenced money of a ${transaction.kind} can only go to: ${rule.counterparties.join(', ')}`);
-  }
-}
-
-/** Funder legs of a ring-fenced movement must be the order's own funders: paying in a share, or getting back what it paid. */
-function checkFunders(db: Db, transaction: NewTransaction): void {
-  if (transaction.kind !== 'funding' && transaction.kind !== 'credit_note') return;
-  for (const posting of transaction.postings) {
-    if (posting.owner.kind !== 'funder') continue;
-    const share = statements(db).share.get(transaction.orderId ?? 0, posting.owner.organisationId);
-    if (!share) throw new LedgerRuleError('Only a funder of the order can pay into or be refunded from its ring-fenced account');
-    if (transaction.kind === 'credit_note' && posting.amountCents > share.paidCents) {
-      throw new LedgerRuleError('A credit note cannot return more than the funder paid in');
+  const q = statements(db);
+  switch (transaction.kind) {
+    case 'funding':
+    case 'credit_note': {
+      // Funder legs must be the order's own funders: paying in a share, or getting back what it paid.
+      const funder = transaction.kind === 'funding' ? from.owner : to.owner;
+      if (!('organisationId' in funder)) break;
+      const share = q.share.get(transaction.orderId ?? 0, funder.organisationId);
+      if (!share) throw new LedgerRuleError('Only a funder of the order can pay into or be credited from its ring-fenced account');
+      if (transaction.kind === 'credit_note' && to.amountCents > share.paidCents - share.creditedCents) {
+        throw new LedgerRuleError('A credit note cannot return more than the funder paid in and was not yet credited');
+      }
+      break;
     }
+    case 'credit_refund':
+      if (!('organisationId' in from.owner) || !('organisationId' in to.owner) || from.owner.organisationId !== to.owner.organisationId) {
+        throw new LedgerRuleError('A funder’s credit is only refunded to that funder');
+      }
+      break;
+    case 'delivery': {
+      // Ring-fenced money reaches the place that recorded the delivery, and only for it.
+      const delivery = q.deliveryPlace.get(transaction.deliveryId ?? 0);
+      if (!delivery || delivery.orderId !== transaction.orderId || !('placeId' in to.owner) || delivery.placeId !== to.owner.placeId) {
+        throw new LedgerRuleError('A delivery transaction pays the place of a recorded delivery of that order');
+      }
+      break;
+    }
+    case 'payout':
+      if (!('placeId' in from.owner) || !('organisationId' in to.owner) || q.placeOrganisation.get(from.owner.placeId)?.organisationId !== to.owner.organisationId) {
+        throw new LedgerRuleError('A payout goes to the organisation that runs the place');
+      }
+      break;
+    case 'pooling_fee':
+      break;
   }
 }
 
@@ -145,8 +173,7 @@ export function postTransaction(db: Db, transaction: NewTransaction): number {
     total += posting.amountCents;
   }
   if (total !== 0) throw new LedgerRuleError(`A transaction must sum to zero, got ${total}`);
-  checkRingFence(transaction);
-  checkFunders(db, transaction);
+  checkShape(db, transaction);
 
   // Prepared statements: this runs for every delivery, the hottest write of the product.
   const transactionId = statements(db).insertTransaction.get(
@@ -156,6 +183,7 @@ export function postTransaction(db: Db, transaction: NewTransaction): number {
     transaction.reference ?? null,
     transaction.memo ?? '',
     transaction.idempotencyKey ?? null,
+    transaction.userId ?? null,
     new Date().toISOString(),
   )!.id;
   for (const posting of transaction.postings) {
@@ -164,8 +192,8 @@ export function postTransaction(db: Db, transaction: NewTransaction): number {
     try {
       statements(db).addToBalance.run(posting.amountCents, account);
     } catch (error) {
-      // The CHECK on ring-fenced accounts: spending money that was not paid in.
-      if (String(error).includes('ledger_accounts_ringfence_check')) throw new LedgerRuleError('The ring-fenced account would go below zero');
+      // The CHECK on accounts holding someone else's money: spending what is not there.
+      if (String(error).includes('ledger_accounts_ringfence_check')) throw new LedgerRuleError(`The ${posting.owner.kind} account would go below zero`);
       throw error;
     }
   }

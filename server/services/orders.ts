@@ -2,13 +2,15 @@ import { and, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { awards, bids, fundingRounds, ledgerAccounts, ledgerEntries, ledgerTransactions, orderFundings, organisations, placeCommunes, places, serviceOrders } from '../../db/schema';
 import { isCommuneCode } from '../../shared/domain/communes';
-import { commitmentYear, isCancellable, isEditable, orderDepartements, placeCoversOrder, todayIso } from '../../shared/domain/orders';
+import { commitmentYear, DEFAULT_GRACE_MONTHS, graceEndsOn, isCancellable, isEditable, orderDepartements, placeCoversOrder, todayIso } from '../../shared/domain/orders';
 import { lineAmount } from '../../shared/money';
 import type { CoFundInput, CreateOrderInput, OpenOrdersInput, RecordPaymentInput } from '../../shared/schemas/orders';
 import { conflict, fieldError, forbidden, notFound } from '../errors';
 import type { SessionUser } from './auth';
+import { audit } from './audit';
+import { creditBackRingFence } from './credits';
 import { bumpDepartementFunding } from './figures';
-import { postTransaction } from './ledger';
+import { balanceOf, postTransaction } from './ledger';
 
 export type Order = typeof serviceOrders.$inferSelect;
 type OrderFields = Omit<Required<CreateOrderInput>, 'organisationId' | 'shareCents'> & { shareCents?: number };
@@ -27,6 +29,7 @@ export function orderFunders(db: Db, orderId: number) {
       name: organisations.name,
       committedCents: orderFundings.committedCents,
       paidCents: orderFundings.paidCents,
+      creditedCents: orderFundings.creditedCents,
     })
     .from(orderFundings)
     .innerJoin(organisations, eq(organisations.id, orderFundings.funderOrganisationId))
@@ -51,8 +54,9 @@ function checkOrderFields(db: Db, fields: OrderFields) {
   }
 }
 
-function orderValues(fields: OrderFields) {
+function orderValues(fields: OrderFields, graceMonths: number) {
   return {
+    graceEndsOn: graceEndsOn(fields.deliveryEndsOn, graceMonths),
     title: fields.title,
     description: fields.description,
     services: [...new Set(fields.services)],
@@ -68,14 +72,14 @@ function orderValues(fields: OrderFields) {
   };
 }
 
-export function createOrder(db: Db, organisationId: number, fields: OrderFields, userId: number): number {
+export function createOrder(db: Db, organisationId: number, fields: OrderFields, userId: number, graceMonths = DEFAULT_GRACE_MONTHS): number {
   checkOrderFields(db, fields);
   const funder = db.select({ kind: organisations.kind }).from(organisations).where(eq(organisations.id, organisationId)).get();
   if (funder?.kind !== 'funder') throw forbidden('Seul un commanditaire publie des commandes');
   return db.transaction(() => {
     const orderId = db
       .insert(serviceOrders)
-      .values({ ...orderValues(fields), funderOrganisationId: organisationId, status: 'draft', createdByUserId: userId })
+      .values({ ...orderValues(fields, graceMonths), funderOrganisationId: organisationId, status: 'draft', createdByUserId: userId })
       .returning({ id: serviceOrders.id })
       .get().id;
     const share = fields.shareCents ?? lineAmount(fields.quantity, fields.unitPriceCents);
@@ -85,12 +89,12 @@ export function createOrder(db: Db, organisationId: number, fields: OrderFields,
 }
 
 /** A draft can be edited freely; the creator's share follows unless it was set. */
-export function updateOrder(db: Db, orderId: number, fields: OrderFields): void {
+export function updateOrder(db: Db, orderId: number, fields: OrderFields, graceMonths = DEFAULT_GRACE_MONTHS): void {
   const order = getOrderRow(db, orderId);
   if (!isEditable(order.status)) throw conflict('Seule une commande en brouillon peut être modifiée');
   checkOrderFields(db, fields);
   db.transaction(() => {
-    db.update(serviceOrders).set(orderValues(fields)).where(eq(serviceOrders.id, orderId)).run();
+    db.update(serviceOrders).set(orderValues(fields, graceMonths)).where(eq(serviceOrders.id, orderId)).run();
     const share = fields.shareCents ?? lineAmount(fields.quantity, fields.unitPriceCents);
     const paid = orderFunders(db, orderId).find((f) => f.organisationId === order.funderOrganisationId)?.paidCents ?? 0;
     if (share < paid) throw fieldError('shareCents', 'La part ne peut pas descendre sous ce qui est déjà versé');
@@ -101,7 +105,7 @@ export function updateOrder(db: Db, orderId: number, fields: OrderFields): void 
   });
 }
 
-export function publishOrder(db: Db, orderId: number, today = todayIso()): void {
+export function publishOrder(db: Db, orderId: number, today = todayIso(), userId: number | null = null): void {
   const order = getOrderRow(db, orderId);
   if (order.status !== 'draft') throw conflict('Seule une commande en brouillon peut être publiée');
   if (order.bidDeadline < today) throw fieldError('bidDeadline', 'La date limite des offres est déjà passée');
@@ -109,37 +113,35 @@ export function publishOrder(db: Db, orderId: number, today = todayIso()): void 
     const round = db.select({ status: fundingRounds.status }).from(fundingRounds).where(eq(fundingRounds.id, order.roundId)).get();
     if (round?.status !== 'open') throw fieldError('roundId', 'Cette campagne n’est pas ouverte');
   }
-  db.update(serviceOrders).set({ status: 'open', publishedAt: new Date().toISOString() }).where(eq(serviceOrders.id, orderId)).run();
+  db.transaction(() => {
+    db.update(serviceOrders).set({ status: 'open', publishedAt: new Date().toISOString() }).where(eq(serviceOrders.id, orderId)).run();
+    audit(db, { userId, action: 'order.published', subjectType: 'order', subjectId: orderId, parties: [order.funderOrganisationId] });
+  });
 }
 
 /**
- * Cancelling before any award (draft, open, or bidding closed without award): the bids are rejected and whatever was paid in goes back to
- * each funder as a credit note (ring-fenced money only ever returns to its funder).
+ * Cancelling before any award (draft, open, or bidding closed without award): the bids are
+ * rejected and whatever was paid in goes back to each funder as a credit note (ring-fenced
+ * money only ever returns to its funder).
  */
-export function cancelOrder(db: Db, orderId: number): void {
+export function cancelOrder(db: Db, orderId: number, userId: number | null = null): void {
   db.transaction(() => {
     const order = getOrderRow(db, orderId);
     const awarded = db.select({ id: awards.id }).from(awards).where(eq(awards.orderId, orderId)).get();
     if (!isCancellable(order.status) || awarded) throw conflict('Une commande déjà attribuée ne peut plus être annulée');
-    db.update(serviceOrders).set({ status: 'cancelled' }).where(eq(serviceOrders.id, orderId)).run();
+    db.update(serviceOrders).set({ status: 'cancelled', closedAt: new Date().toISOString() }).where(eq(serviceOrders.id, orderId)).run();
     db.update(bids).set({ status: 'rejected' }).where(and(eq(bids.orderId, orderId), inArray(bids.status, ['draft', 'submitted']))).run();
-    for (const funder of orderFunders(db, orderId)) {
-      if (funder.paidCents === 0) continue;
-      postTransaction(db, {
-        kind: 'credit_note',
-        orderId,
-        memo: 'Annulation de la commande : remboursement de la part versée',
-        postings: [
-          { owner: { kind: 'order_ringfence', orderId }, amountCents: -funder.paidCents },
-          { owner: { kind: 'funder', organisationId: funder.organisationId }, amountCents: funder.paidCents },
-        ],
-      });
-      db.update(orderFundings)
-        .set({ paidCents: 0 })
-        .where(and(eq(orderFundings.orderId, orderId), eq(orderFundings.funderOrganisationId, funder.organisationId)))
-        .run();
-      bumpDepartementFunding(db, orderDepartements(order), commitmentYear(order), -funder.paidCents);
-    }
+    const reason = 'Annulation de la commande : remboursement de la part versée';
+    creditBackRingFence(db, order, reason, userId);
+    audit(db, {
+      userId,
+      action: 'order.cancelled',
+      subjectType: 'order',
+      subjectId: orderId,
+      reason,
+      detail: { from: order.status },
+      parties: orderFunders(db, orderId).map((f) => f.organisationId),
+    });
   });
 }
 
@@ -167,20 +169,21 @@ export interface PaymentResult {
  * A funder records the transfer of part of its share into the ring-fenced account.
  * Idempotent: the same key returns the first result and moves nothing more.
  */
-export function recordPayment(db: Db, input: RecordPaymentInput): PaymentResult {
+export function recordPayment(db: Db, input: RecordPaymentInput, userId: number | null = null): PaymentResult {
   return db.transaction(() => {
     const previous = db
       .select({ id: ledgerTransactions.id, orderId: ledgerTransactions.orderId, reference: ledgerTransactions.reference })
       .from(ledgerTransactions)
       .where(eq(ledgerTransactions.idempotencyKey, `payment:${input.idempotencyKey}`))
       .get();
+    const source = input.source === 'credit' ? 'funder_credit' : 'funder';
     if (previous) {
-      // A replay is the same payment: same order, funder, amount and reference.
+      // A replay is the same payment: same order, funder, source, amount and reference.
       const paidByFunder = db
         .select({ amount: ledgerEntries.amountCents })
         .from(ledgerEntries)
         .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
-        .where(and(eq(ledgerEntries.transactionId, previous.id), eq(ledgerAccounts.key, `funder:${input.organisationId}`)))
+        .where(and(eq(ledgerEntries.transactionId, previous.id), eq(ledgerAccounts.key, `${source}:${input.organisationId}`)))
         .get();
       const same = previous.orderId === input.orderId && previous.reference === input.reference && paidByFunder?.amount === -input.amountCents;
       if (!same) throw conflict('Cette clé d’idempotence a déjà servi pour un autre versement');
@@ -188,20 +191,25 @@ export function recordPayment(db: Db, input: RecordPaymentInput): PaymentResult 
     }
     const order = getOrderRow(db, input.orderId);
     if (order.status === 'draft') throw conflict('Publiez la commande avant d’y verser des fonds : son territoire et son montant sont alors figés');
-    if (order.status === 'cancelled' || order.status === 'completed') throw conflict('Cette commande ne reçoit plus de versement');
+    if (order.status === 'cancelled' || order.status === 'completed' || order.status === 'closed') throw conflict('Cette commande ne reçoit plus de versement');
     const share = orderFunders(db, input.orderId).find((f) => f.organisationId === input.organisationId);
     if (!share) throw forbidden();
     if (input.amountCents > share.committedCents - share.paidCents) {
       throw fieldError('amountCents', `Le versement dépasse le reste de votre part (${share.committedCents - share.paidCents} centimes)`);
+    }
+    if (source === 'funder_credit') {
+      const credit = balanceOf(db, { kind: 'funder_credit', organisationId: input.organisationId });
+      if (input.amountCents > credit) throw fieldError('amountCents', `Le versement dépasse votre avoir disponible (${credit} centimes)`);
     }
     const transactionId = postTransaction(db, {
       kind: 'funding',
       orderId: input.orderId,
       reference: input.reference,
       idempotencyKey: `payment:${input.idempotencyKey}`,
-      memo: 'Versement sur le compte cantonné de la commande',
+      memo: source === 'funder_credit' ? 'Versement depuis un avoir sur le compte cantonné de la commande' : 'Versement sur le compte cantonné de la commande',
+      userId,
       postings: [
-        { owner: { kind: 'funder', organisationId: input.organisationId }, amountCents: -input.amountCents },
+        { owner: { kind: source, organisationId: input.organisationId }, amountCents: -input.amountCents },
         { owner: { kind: 'order_ringfence', orderId: input.orderId }, amountCents: input.amountCents },
       ],
     });
@@ -210,6 +218,15 @@ export function recordPayment(db: Db, input: RecordPaymentInput): PaymentResult 
       .where(and(eq(orderFundings.orderId, input.orderId), eq(orderFundings.funderOrganisationId, input.organisationId)))
       .run();
     bumpDepartementFunding(db, orderDepartements(order), commitmentYear(order), input.amountCents);
+    audit(db, {
+      userId,
+      action: source === 'funder_credit' ? 'funding.from_credit' : 'funding.recorded',
+      subjectType: 'funding',
+      subjectId: transactionId,
+      reason: input.reference,
+      detail: { orderId: input.orderId, amountCents: input.amountCents },
+      parties: [input.organisationId, order.funderOrganisationId],
+    });
     return { transactionId, replayed: false };
   });
 }
@@ -235,7 +252,12 @@ export function orderTotals(db: Db, order: Order) {
   return {
     amountCents: lineAmount(order.quantity, order.unitPriceCents),
     budgetCents: funders.reduce((sum, f) => sum + f.committedCents, 0),
-    fundedCents: funders.reduce((sum, f) => sum + f.paidCents, 0),
+    /** Paid in and not credited back: what awards may use. */
+    fundedCents: funders.reduce((sum, f) => sum + f.paidCents - f.creditedCents, 0),
+    paidCents: funders.reduce((sum, f) => sum + f.paidCents, 0),
+    creditedCents: funders.reduce((sum, f) => sum + f.creditedCents, 0),
+    /** On the ring-fenced account now: paid in − delivered − credited back. */
+    availableCents: balanceOf(db, { kind: 'order_ringfence', orderId: order.id }),
     awardedQuantity: awarded.quantity,
     awardedCents: awarded.cents,
     deliveredQuantity: awarded.deliveredQuantity,

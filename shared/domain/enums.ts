@@ -36,7 +36,7 @@ export type PartnershipEventKind = (typeof PARTNERSHIP_EVENT_KINDS)[number];
 export const ROUND_STATUSES = ['draft', 'open', 'closed'] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
 
-export const ORDER_STATUSES = ['draft', 'open', 'awarding', 'in_delivery', 'completed', 'cancelled'] as const;
+export const ORDER_STATUSES = ['draft', 'open', 'awarding', 'in_delivery', 'completed', 'closed', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const BID_STATUSES = ['draft', 'submitted', 'withdrawn', 'awarded', 'rejected'] as const;
@@ -48,8 +48,12 @@ export const LEDGER_ACCOUNT_KINDS = [
   'place', // what a place has earned
   'partnership', // pooling fees kept by a partnership
   'payout', // counter-payments sent out to places
+  'funder_credit', // credit notes held for a funder: fund another order or refunded
 ] as const;
 export type LedgerAccountKind = (typeof LEDGER_ACCOUNT_KINDS)[number];
 
-export const LEDGER_TRANSACTION_KINDS = ['funding', 'delivery', 'pooling_fee', 'payout', 'credit_note'] as const;
+export const LEDGER_TRANSACTION_KINDS = ['funding', 'delivery', 'pooling_fee', 'payout', 'credit_note', 'credit_refund'] as const;
 export type LedgerTransactionKind = (typeof LEDGER_TRANSACTION_KINDS)[number];
+
+export const PAYOUT_STATUSES = ['pending', 'paid'] as const;
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];

@@ -63,3 +63,31 @@ export function withinWindow(date: string, order: Pick<OrderDates, 'deliveryStar
 export function commitmentYear(order: Pick<OrderDates, 'deliveryStartsOn'>): number {
   return Number(order.deliveryStartsOn.slice(0, 4));
 }
+
+/** Months of grace after the delivery window during which deliveries may still be recorded (issue 7). */
+export const DEFAULT_GRACE_MONTHS = 1;
+
+/**
+ * The last day a delivery may be recorded: the window's end plus `months`, kept within the
+ * target month (31 January + 1 month = 28 or 29 February).
+ */
+export function graceEndsOn(deliveryEndsOn: string, months = DEFAULT_GRACE_MONTHS): string {
+  const [year, month, day] = deliveryEndsOn.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(year, month - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  return target.toISOString().slice(0, 10);
+}
+
+/** Orders that hold money and may close once their grace period is over. */
+export const CLOSABLE_STATUSES: readonly OrderStatus[] = ['open', 'awarding', 'in_delivery', 'completed'];
+
+/**
+ * The funder may close an order once its delivery window has ended; the system closes it the
+ * day after the grace period. Closing releases what was awarded and not delivered and credits
+ * the rest of the ring-fenced money back to the funders.
+ */
+export function closability(order: { status: OrderStatus; deliveryEndsOn: string; graceEndsOn: string }, today = todayIso()) {
+  const closable = CLOSABLE_STATUSES.includes(order.status);
+  return { byFunder: closable && today > order.deliveryEndsOn, automatic: closable && today > order.graceEndsOn };
+}

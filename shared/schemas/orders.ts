@@ -56,9 +56,11 @@ export const RecordPaymentInput = z
     amountCents: AmountCents.min(1),
     reference: ShortText(80),
     idempotencyKey: IdempotencyKey,
+    /** `credit`: from the funder's credit notes (avoirs) instead of a new transfer. */
+    source: z.enum(['transfer', 'credit']).default('transfer'),
   })
   .strict();
-export type RecordPaymentInput = z.infer<typeof RecordPaymentInput>;
+export type RecordPaymentInput = z.input<typeof RecordPaymentInput>;
 
 /** Open orders an actor may bid on, filtered. */
 export const OpenOrdersInput = z

@@ -13,9 +13,12 @@ import { SERVICES } from '../../shared/domain/services';
 import { createTestDb } from '../setup/db';
 
 const DOMAIN_TABLES = [
+  'audit_events',
+  'audit_parties',
   'awards',
   'bid_lines',
   'bids',
+  'credit_notes',
   'deliveries',
   'departement_year_figures',
   'funding_rounds',
@@ -28,6 +31,7 @@ const DOMAIN_TABLES = [
   'partnership_events',
   'partnership_members',
   'partnerships',
+  'payouts',
   'place_communes',
   'place_status_events',
   'place_year_beneficiaries',
@@ -35,6 +39,7 @@ const DOMAIN_TABLES = [
   'places',
   'service_orders',
   'sessions',
+  'settlements',
   'users',
 ];
 

@@ -87,6 +87,7 @@ export const en: Record<MessageKey, string> = {
   'orderStatus.in_delivery': 'In delivery',
   'orderStatus.completed': 'Completed',
   'orderStatus.cancelled': 'Cancelled',
+  'orderStatus.closed': 'Closed',
 
   'nav.myPlaces': 'My places',
   'nav.openOrders': 'Open orders',

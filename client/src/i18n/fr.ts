@@ -86,6 +86,7 @@ export const fr = {
   'orderStatus.in_delivery': 'En cours de réalisation',
   'orderStatus.completed': 'Terminée',
   'orderStatus.cancelled': 'Annulée',
+  'orderStatus.closed': 'Clôturée',
 
   'nav.myPlaces': 'Mes lieux',
   'nav.openOrders': 'Commandes ouvertes',

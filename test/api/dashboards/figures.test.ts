@@ -183,7 +183,7 @@ describe('the round dashboard on a known dataset', () => {
 
   it('counts the round’s orders by status, one of each', async () => {
     const dashboard = await as.funder.dashboards.round.query({ roundId });
-    expect(dashboard.ordersByStatus).toEqual({ draft: 1, open: 1, awarding: 1, in_delivery: 1, completed: 1, cancelled: 1 });
+    expect(dashboard.ordersByStatus).toEqual({ draft: 1, open: 1, awarding: 1, in_delivery: 1, completed: 1, closed: 0, cancelled: 1 });
   });
 
   it('places the round’s qualified places by delivered and by projected status, with the histogram of their revenue', async () => {

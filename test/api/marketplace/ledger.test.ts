@@ -91,7 +91,7 @@ describe('the ledger check procedure', () => {
 
     expect(differences).toEqual(
       expect.arrayContaining([
-        `order ${orderId}: ring-fenced balance 49000 ≠ paid 90000 − delivered 51000`,
+        `order ${orderId}: ring-fenced balance 49000 ≠ paid 90000 − delivered 51000 − credited 0`,
         `order ${orderId}, funder ${m.funder.organisationId}: paid_cents 90000 ≠ ledger 100000`,
         `award ${awardIds[0]}: delivered_quantity 16 ≠ Σ deliveries 15`,
         `order ${orderId}: awarded 96000 > paid in 90000`,
@@ -198,29 +198,82 @@ describe('postTransaction, the only way money moves', () => {
       postings: [{ owner: ringFence, amountCents: -500 }, { owner, amountCents: 500 }],
     });
 
-    expectRefused(out('delivery', { kind: 'partnership', organisationId: partnershipOrg }), 'Ring-fenced money of a delivery can only go to: place');
-    expectRefused(out('pooling_fee', { kind: 'partnership', organisationId: partnershipOrg }), 'A pooling_fee transaction cannot move money out of a ring-fenced account');
-    expectRefused(out('payout', { kind: 'payout', organisationId: m.actor.organisationId }), 'A payout transaction cannot move money out of a ring-fenced account');
-    expectRefused(out('credit_note', { kind: 'place', placeId }), 'Ring-fenced money of a credit_note can only go to: funder');
-    expectRefused(out('delivery', { kind: 'funder', organisationId: m.funder.organisationId }), 'Ring-fenced money of a delivery can only go to: place');
-    expectRefused(out('delivery', { kind: 'order_ringfence', orderId: otherOrderId }), 'A ring-fenced account only moves within its own order’s transactions');
-    // Money goes into a ring-fenced account only as funding from a funder.
+    expectRefused(out('delivery', { kind: 'partnership', organisationId: partnershipOrg }), 'A delivery cannot move money from a order_ringfence account to a partnership account');
+    expectRefused(out('pooling_fee', { kind: 'partnership', organisationId: partnershipOrg }), 'A pooling_fee cannot move money from a order_ringfence account');
+    expectRefused(out('payout', { kind: 'payout', organisationId: m.actor.organisationId }), 'A payout cannot move money from a order_ringfence account');
+    expectRefused(out('credit_note', { kind: 'place', placeId }), 'A credit_note cannot move money from a order_ringfence account to a place account');
+    expectRefused(out('credit_note', { kind: 'funder', organisationId: m.funder.organisationId }), 'to a funder account');
+    expectRefused(out('delivery', { kind: 'funder', organisationId: m.funder.organisationId }), 'A delivery cannot move money from a order_ringfence account to a funder account');
+    expectRefused(out('delivery', { kind: 'order_ringfence', orderId: otherOrderId }), 'to a order_ringfence account');
+    // A delivery pays only the place of a recorded delivery of that order.
+    expectRefused(out('delivery', { kind: 'place', placeId }), 'A delivery transaction pays the place of a recorded delivery of that order');
+    // Money goes into a ring-fenced account only as funding from a funder (or its credit).
     expectRefused(
       { kind: 'funding', orderId, postings: [{ owner: ringFence, amountCents: -500 }, { owner: { kind: 'funder', organisationId: m.funder.organisationId }, amountCents: 500 }] },
-      'A funding transaction cannot move money out of a ring-fenced account',
+      'A funding cannot move money from a order_ringfence account to a funder account',
     );
     expectRefused(
       { kind: 'funding', orderId, postings: [{ owner: { kind: 'place', placeId }, amountCents: -500 }, { owner: ringFence, amountCents: 500 }] },
-      'Ring-fenced money of a funding can only go to: funder',
+      'A funding cannot move money from a place account',
+    );
+    // A funding of one order cannot touch another order's ring-fence.
+    expectRefused(
+      { kind: 'funding', orderId, postings: [{ owner: { kind: 'funder', organisationId: m.funder.organisationId }, amountCents: -500 }, { owner: { kind: 'order_ringfence', orderId: otherOrderId }, amountCents: 500 }] },
+      'A ring-fenced account only moves within its own order’s transactions',
+    );
+  });
+
+  it('refuses paying out more than a place is owed: the CHECK of the account itself, and nothing written', async () => {
+    const { placeId } = await accounts();
+
+    expectRefused(
+      { kind: 'payout', postings: [{ owner: { kind: 'place', placeId }, amountCents: -1 }, { owner: { kind: 'payout', organisationId: m.actor.organisationId }, amountCents: 1 }] },
+      'The place account would go below zero',
+    );
+    // Nor to another organisation than the one running the place.
+    expectRefused(
+      { kind: 'payout', postings: [{ owner: { kind: 'place', placeId }, amountCents: -1 }, { owner: { kind: 'payout', organisationId: m.funder.organisationId }, amountCents: 1 }] },
+      'A payout goes to the organisation that runs the place',
+    );
+  });
+
+  it('refuses refunding a funder’s credit to another organisation, or more than the credit holds', async () => {
+    await accounts();
+    expectRefused(
+      {
+        kind: 'credit_refund',
+        postings: [
+          { owner: { kind: 'funder_credit', organisationId: m.funder.organisationId }, amountCents: -1 },
+          { owner: { kind: 'funder', organisationId: m.actor.organisationId }, amountCents: 1 },
+        ],
+      },
+      'A funder’s credit is only refunded to that funder',
+    );
+    expectRefused(
+      {
+        kind: 'credit_refund',
+        postings: [
+          { owner: { kind: 'funder_credit', organisationId: m.funder.organisationId }, amountCents: -1 },
+          { owner: { kind: 'funder', organisationId: m.funder.organisationId }, amountCents: 1 },
+        ],
+      },
+      'The funder_credit account would go below zero',
     );
   });
 
   it('refuses spending more than a ring-fenced account holds, and rolls every entry of it back', async () => {
-    const { placeId, orderId } = await accounts();
+    const { orderId } = await accounts();
 
     expectRefused(
-      { kind: 'delivery', orderId, postings: [{ owner: { kind: 'order_ringfence', orderId }, amountCents: -10_001 }, { owner: { kind: 'place', placeId }, amountCents: 10_001 }] },
-      'The ring-fenced account would go below zero',
+      {
+        kind: 'credit_note',
+        orderId,
+        postings: [
+          { owner: { kind: 'order_ringfence', orderId }, amountCents: -10_001 },
+          { owner: { kind: 'funder_credit', organisationId: m.funder.organisationId }, amountCents: 10_001 },
+        ],
+      },
+      'A credit note cannot return more than the funder paid in and was not yet credited',
     );
   });
 
@@ -235,7 +288,7 @@ describe('postTransaction, the only way money moves', () => {
           orderId,
           postings: [
             { owner: { kind: 'order_ringfence', orderId }, amountCents: -500 },
-            { owner: { kind: 'funder', organisationId: m.funder.organisationId }, amountCents: 500 },
+            { owner: { kind: 'funder_credit', organisationId: m.funder.organisationId }, amountCents: 500 },
           ],
         });
         throw new Error('la suite du service échoue');
@@ -253,10 +306,10 @@ describe('postTransaction, the only way money moves', () => {
         orderId,
         postings: [
           { owner: { kind: 'order_ringfence', orderId }, amountCents: -500 },
-          { owner: { kind: 'funder', organisationId: m.otherFunder.organisationId }, amountCents: 500 },
+          { owner: { kind: 'funder_credit', organisationId: m.otherFunder.organisationId }, amountCents: 500 },
         ],
       },
-      /./,
+      'Only a funder of the order can pay into or be credited from its ring-fenced account',
     );
   });
 });

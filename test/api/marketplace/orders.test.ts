@@ -39,6 +39,7 @@ function updateForm(orderId: number, overrides: Partial<CreateOrderInput> = {}) 
 const orderRow = (orderId: number) => m.db.select().from(serviceOrders).where(eq(serviceOrders.id, orderId)).get()!;
 const ringFence = (orderId: number) => balanceOf(m.db, { kind: 'order_ringfence', orderId });
 const funderAccount = (organisationId: number) => balanceOf(m.db, { kind: 'funder', organisationId });
+const funderCredit = (organisationId: number) => balanceOf(m.db, { kind: 'funder_credit', organisationId });
 const FORBIDDEN = { code: 'FORBIDDEN', httpStatus: 403, message: 'Accès refusé à cette ressource' };
 
 describe('a funder’s order, from draft to publication', () => {
@@ -237,8 +238,10 @@ describe('cancelling an order', () => {
 
     expect(await m.as.funder.orders.cancel.mutate({ orderId })).toMatchObject({ status: 'cancelled' });
 
+    // The money waits on the funder's credit, to fund another order or be refunded.
     expect(ringFence(orderId)).toBe(0);
-    expect(funderAccount(m.funder.organisationId)).toBe(0);
+    expect(funderAccount(m.funder.organisationId)).toBe(-100_000);
+    expect(funderCredit(m.funder.organisationId)).toBe(100_000);
     const kinds = m.db.select({ kind: ledgerTransactions.kind }).from(ledgerTransactions).where(eq(ledgerTransactions.orderId, orderId)).all();
     expect(kinds.map((t) => t.kind)).toEqual(['funding', 'credit_note']);
     const { totals } = await m.as.funder.orders.get.query({ orderId });
@@ -255,8 +258,8 @@ describe('cancelling an order', () => {
     await m.as.funder.orders.cancel.mutate({ orderId });
 
     expect(ringFence(orderId)).toBe(0);
-    expect(funderAccount(m.funder.organisationId)).toBe(0);
-    expect(funderAccount(m.otherFunder.organisationId)).toBe(0);
+    expect(funderCredit(m.funder.organisationId)).toBe(60_000);
+    expect(funderCredit(m.otherFunder.organisationId)).toBe(25_000);
     expect(m.db.select().from(ledgerTransactions).where(eq(ledgerTransactions.kind, 'credit_note')).all()).toHaveLength(2);
   });
 
