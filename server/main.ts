@@ -8,6 +8,7 @@ import { createSignInLimits } from './auth/rate-limit';
 import type { AppDeps } from './context';
 import { parseEnv } from './env';
 import { EventBus } from './realtime/bus';
+import { scheduleOrderClosing } from './jobs/close-expired-orders';
 import { attachRealtime } from './realtime/io';
 
 const env = parseEnv();
@@ -37,8 +38,10 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
   }
 }) as HttpServer;
 attachRealtime(server, deps);
+const stopClosing = scheduleOrderClosing(deps);
 
 function shutdown() {
+  stopClosing();
   server.close();
   db.$client.close();
   process.exit(0);

@@ -42,6 +42,9 @@ export interface EventPayloads {
     revenueCommittedCents: number;
     servicesCommitted: number;
     beneficiaries: number;
+    /** Delivered revenue in a monthly payout (the rest is estimated), and the part of it paid. */
+    revenueSettledCents: number;
+    revenuePaidCents: number;
   };
   'place.status': { placeId: number; status: string };
   /** An order changed: status, bid count, amounts funded / awarded / delivered. Never bid content. */

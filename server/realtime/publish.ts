@@ -1,7 +1,10 @@
 import type { Db } from '../../db/client';
 import type { PlaceFigures } from '../services/places';
 import { draftView } from '../services/drafts';
-import { orderEventPayload } from '../services/orders';
+import type { CloseResult } from '../services/credits';
+import { placeYearFigures } from '../services/figures';
+import { getOrderRow, orderEventPayload } from '../services/orders';
+import { commitmentYear } from '../../shared/domain/orders';
 import type { RoundActivity } from '../../shared/events';
 import type { EventBus } from './bus';
 import { departementsOfOrder, publishDashboards, type DashboardContext } from './dashboards';
@@ -42,4 +45,11 @@ export function publishDraft(bus: EventBus, db: Db, bidId: number): void {
     unitPriceCents: view.bid.unitPriceCents,
     lines: view.lines.map((l) => ({ placeId: l.placeId, quantity: l.quantity, confirmed: l.confirmed })),
   });
+}
+
+/** A closed order: its rooms and dashboards, and the gauges of the places whose awards were released. */
+export function publishClosed(ctx: DashboardContext, result: CloseResult): void {
+  publishOrder(ctx, result.orderId);
+  const year = commitmentYear(getOrderRow(ctx.db, result.orderId));
+  for (const placeId of result.placeIds) publishPlaceFigures(ctx.bus, placeId, [placeYearFigures(ctx.db, placeId, year)]);
 }

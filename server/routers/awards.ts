@@ -37,7 +37,7 @@ export const awardsRouter = router({
 
   closeBidding: authedProcedure.input(OrderIdInput).mutation(({ ctx, input }) => {
     assertOrderCreator(ctx.db, ctx.user, input.orderId);
-    closeBidding(ctx.db, input.orderId);
+    closeBidding(ctx.db, input.orderId, ctx.user.id);
     publishOrder(dashboardContext(ctx), input.orderId);
     return { ok: true as const };
   }),

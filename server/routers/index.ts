@@ -14,6 +14,10 @@ import { nationalRouter } from './national';
 import { ordersRouter } from './orders';
 import { organisationsRouter } from './organisations';
 import { placesRouter } from './places';
+import { auditRouter } from './audit';
+import { creditsRouter } from './credits';
+import { settlementsRouter } from './settlements';
+import { statementsRouter } from './statements';
 
 export const appRouter = router({
   auth: authRouter,
@@ -31,6 +35,10 @@ export const appRouter = router({
   drafts: draftsRouter,
   rounds: roundsRouter,
   dashboards: dashboardsRouter,
+  settlements: settlementsRouter,
+  statements: statementsRouter,
+  credits: creditsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

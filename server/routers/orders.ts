@@ -2,7 +2,9 @@ import { lineAmount } from '../../shared/money';
 import { OrganisationIdInput } from '../../shared/schemas/common';
 import { CoFundInput, CreateOrderInput, OpenOrdersInput, OrderIdInput, RecordPaymentInput, UpdateOrderInput } from '../../shared/schemas/orders';
 import { forbidden } from '../errors';
-import { publishOrder } from '../realtime/publish';
+import { publishClosed, publishOrder } from '../realtime/publish';
+import { closeOrder } from '../services/credits';
+import { CloseOrderInput } from '../../shared/schemas/money';
 import { awardsOfOrder } from '../services/awards';
 import { getOrganisation } from '../services/organisations';
 import {
@@ -96,6 +98,17 @@ export const ordersRouter = router({
       if (!result.replayed) publishOrder(dashboardContext(ctx), input.orderId);
       return { ...result, totals: orderTotals(ctx.db, getOrderRow(ctx.db, input.orderId)) };
     }),
+
+  /**
+   * The funder closes an order once its delivery window is over (the system does it after the
+   * grace period): undelivered awards are released and what is left returns as credit notes.
+   */
+  close: authedProcedure.input(CloseOrderInput).mutation(({ ctx, input }) => {
+    assertOrderCreator(ctx.db, ctx.user, input.orderId);
+    const result = closeOrder(ctx.db, input.orderId, { userId: ctx.user.id, reason: input.reason || 'Clôture par le commanditaire après la période de réalisation' });
+    publishClosed(dashboardContext(ctx), result);
+    return { ...result, order: getOrderRow(ctx.db, input.orderId) };
+  }),
 
   spending: organisationProcedure({ operatorMayRead: true })
     .input(OrganisationIdInput)

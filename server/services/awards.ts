@@ -5,6 +5,7 @@ import { acceptsAwards, commitmentYear, todayIso } from '../../shared/domain/ord
 import { isActivePlace } from '../../shared/domain/qualification';
 import { lineAmount } from '../../shared/money';
 import type { AwardInput } from '../../shared/schemas/bids';
+import { audit } from './audit';
 import { conflict, fieldError } from '../errors';
 import { bumpPlaceFigures, placeYearFigures } from './figures';
 import type { PlaceFigures } from './places';
@@ -85,6 +86,17 @@ export function awardLines(db: Db, input: AwardInput, userId: number, today = to
         );
       }
       db.update(bids).set({ status: 'awarded' }).where(inArray(bids.id, [...new Set(planned.map((l) => l.bidId))])).run();
+      const owners = db.select({ id: places.id, organisationId: places.organisationId }).from(places).where(inArray(places.id, planned.map((l) => l.placeId))).all();
+      planned.forEach((line, i) => {
+        audit(db, {
+          userId,
+          action: 'award.created',
+          subjectType: 'award',
+          subjectId: awardIds[i]!,
+          detail: { orderId: order.id, placeId: line.placeId, quantity: line.quantity, unitPriceCents: line.unitPriceCents },
+          parties: [order.funderOrganisationId, owners.find((o) => o.id === line.placeId)!.organisationId],
+        });
+      });
       const full = awardedQuantity === order.quantity;
       const status = full || order.status === 'in_delivery' ? 'in_delivery' : 'awarding';
       db.update(serviceOrders).set({ status }).where(eq(serviceOrders.id, order.id)).run();
@@ -102,10 +114,13 @@ export function awardLines(db: Db, input: AwardInput, userId: number, today = to
 }
 
 /** The funder closes bidding early: no more bids, awards can start. */
-export function closeBidding(db: Db, orderId: number): void {
+export function closeBidding(db: Db, orderId: number, userId: number | null = null): void {
   const order = getOrderRow(db, orderId);
   if (order.status !== 'open') throw conflict('Seule une commande ouverte peut être close aux offres');
-  db.update(serviceOrders).set({ status: 'awarding' }).where(eq(serviceOrders.id, orderId)).run();
+  db.transaction(() => {
+    db.update(serviceOrders).set({ status: 'awarding' }).where(eq(serviceOrders.id, orderId)).run();
+    audit(db, { userId, action: 'order.bidding_closed', subjectType: 'order', subjectId: orderId, parties: [order.funderOrganisationId] });
+  });
 }
 
 /** The funder rejects standing bids it will not award. */

@@ -127,16 +127,25 @@ export function closeOrder(db: Db, orderId: number, options: { userId: number | 
   );
 }
 
-/** Every order past its grace period, closed by the system (run at start and every hour). */
-export function closeExpiredOrders(db: Db, today = todayIso()): CloseResult[] {
+/**
+ * Every order past its grace period, closed by the system (run at start and every hour). Each
+ * close is its own transaction: one refused is reported in `failed` and the others go on.
+ */
+export function closeExpiredOrders(db: Db, today = todayIso()): CloseResult[] & { failed?: { orderId: number; error: unknown }[] } {
   const due = db
     .select({ id: serviceOrders.id })
     .from(serviceOrders)
     .where(and(inArray(serviceOrders.status, [...CLOSABLE_STATUSES]), sql`${serviceOrders.graceEndsOn} < ${today}`))
     .all();
-  return due.map(({ id }) =>
-    closeOrder(db, id, { userId: null, automatic: true, today, reason: 'Clôture automatique : période de réalisation et mois de grâce écoulés' }),
-  );
+  const closed: CloseResult[] & { failed?: { orderId: number; error: unknown }[] } = [];
+  for (const { id } of due) {
+    try {
+      closed.push(closeOrder(db, id, { userId: null, automatic: true, today, reason: 'Clôture automatique : période de réalisation et mois de grâce écoulés' }));
+    } catch (error) {
+      (closed.failed ??= []).push({ orderId: id, error });
+    }
+  }
+  return closed;
 }
 
 /** What a funder holds as credit, and its credit notes (newest first). */

@@ -8,6 +8,7 @@ import { basisPointsOf, lineAmount } from '../../shared/money';
 import { RecordDeliveryInput } from '../../shared/schemas/deliveries';
 import { conflict, fieldError, forbidden, notFound, rowErrorsOf, rowsRefused, type RowError } from '../errors';
 import type { SessionUser } from './auth';
+import { audit } from './audit';
 import { addBeneficiary, bumpPlaceFigures } from './figures';
 import { postTransaction } from './ledger';
 import type { PlaceFigures } from './places';
@@ -44,6 +45,7 @@ const statements = preparedFor((db) => ({
     'select coalesce(sum(quantity), 0) as awarded, coalesce(sum(delivered_quantity), 0) as delivered from awards where order_id = ?',
   ),
   complete: db.$client.prepare<[number]>("update service_orders set status = 'completed' where id = ?"),
+  funders: db.$client.prepare<[number], { id: number }>('select funder_organisation_id as id from order_fundings where order_id = ?'),
   poolingFee: db.$client.prepare<[number], { organisationId: number; poolingFeeBps: number }>(
     'select organisation_id as organisationId, pooling_fee_bps as poolingFeeBps from partnerships where id = ?',
   ),
@@ -165,7 +167,10 @@ function recordInTransaction(db: Db, user: SessionUser, input: RecordDeliveryInp
   const committed = bumpPlaceFigures(db, place.id, award.year, { servicesCommitted: -input.quantity, revenueCommittedCents: -amount });
   // Completed once awarding is over (in delivery) and everything awarded is delivered.
   const progress = q.orderProgress.get(order.id)!;
-  if (order.status === 'in_delivery' && progress.delivered === progress.awarded) q.complete.run(order.id);
+  if (order.status === 'in_delivery' && progress.delivered === progress.awarded) {
+    q.complete.run(order.id);
+    audit(db, { userId: user.id, action: 'order.completed', subjectType: 'order', subjectId: order.id, reason: 'Tout ce qui était attribué est réalisé', parties: q.funders.all(order.id).map((f) => f.id) });
+  }
 
   return {
     delivery,

@@ -11,7 +11,8 @@ import { emptyFigures, type PlaceFigures } from './places';
 // constraints on the proposed row, and a negative delta (a delivery lowering what is committed)
 // is only valid as a change to an existing row.
 const FIGURE_COLUMNS = `services_delivered as servicesDelivered, revenue_delivered_cents as revenueDeliveredCents,
-  revenue_committed_cents as revenueCommittedCents, services_committed as servicesCommitted, beneficiaries`;
+  revenue_committed_cents as revenueCommittedCents, services_committed as servicesCommitted, beneficiaries,
+  revenue_settled_cents as revenueSettledCents, revenue_paid_cents as revenuePaidCents`;
 
 type FiguresRow = Omit<PlaceFigures, 'year'>;
 

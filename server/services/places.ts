@@ -13,6 +13,10 @@ export interface PlaceFigures {
   /** Services awarded and not yet delivered: with those delivered, checked against capacity. */
   servicesCommitted: number;
   beneficiaries: number;
+  /** Delivered revenue already in a monthly payout; the rest of it is estimated (issue 7). */
+  revenueSettledCents: number;
+  /** Settled revenue whose payout was paid. */
+  revenuePaidCents: number;
 }
 
 export const emptyFigures = (year: number): PlaceFigures => ({
@@ -22,6 +26,8 @@ export const emptyFigures = (year: number): PlaceFigures => ({
   revenueCommittedCents: 0,
   servicesCommitted: 0,
   beneficiaries: 0,
+  revenueSettledCents: 0,
+  revenuePaidCents: 0,
 });
 
 function communeRef(code: string) {

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { audit } from './audit';
 import { departementYearFigures, organisations, placeCommunes, places, placeStatusEvents } from '../../db/schema';
 import { findCommune, isCommuneCode } from '../../shared/domain/communes';
 import type { QualificationStatus } from '../../shared/domain/enums';
@@ -86,6 +87,7 @@ export function decide(db: Db, placeId: number, decision: QualificationDecision,
       .where(eq(places.id, placeId))
       .run();
     db.insert(placeStatusEvents).values({ placeId, fromStatus: place.status, toStatus: status, reason, decidedByUserId: userId, createdAt: at }).run();
+    audit(db, { userId, action: `qualification.${status}`, subjectType: 'qualification', subjectId: placeId, reason, detail: { from: place.status, to: status }, parties: [place.organisationId] });
     return { placeId, organisationId: place.organisationId, from: place.status, status };
   });
 }

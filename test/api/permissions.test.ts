@@ -113,6 +113,19 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   'dashboards.roundActivity': { roundId: 1 },
   'dashboards.national': {},
   'dashboards.publicNational': {},
+  'orders.close': { orderId: 1 },
+  'settlements.run': { month: '2026-01' },
+  'settlements.payouts': { settlementId: 1 },
+  'settlements.markPaid': { payoutId: 1, reference: 'VIR-1', paidOn: '2026-02-05' },
+  'settlements.ofPlace': { placeId: 1 },
+  'statements.place': { placeId: 1, month: '2026-01' },
+  'statements.placeCsv': { placeId: 1, month: '2026-01' },
+  'statements.funder': { organisationId: 1 },
+  'statements.funderCsv': { organisationId: 1 },
+  'credits.ofFunder': { organisationId: 1 },
+  'credits.note': { creditNoteId: 1 },
+  'credits.refund': { organisationId: 1, amountCents: 100, reference: 'VIR-1', idempotencyKey: 'cle-12345678' },
+  'audit.list': {},
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).map(([path, procedure]) => ({

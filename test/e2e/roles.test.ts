@@ -78,6 +78,8 @@ describe.skipIf(!chromiumPath)('each demo role signs in and sees its page in Fre
       revenueCommittedCents: 400_000,
       servicesCommitted: 40,
       beneficiaries: 310,
+      revenueSettledCents: 0,
+      revenuePaidCents: 0,
     });
     // French number formatting separates thousands with a narrow no-break space.
     await expect.poll(() => card.getByTestId('services-delivered').textContent()).toBe('1\u202f234');

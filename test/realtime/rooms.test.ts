@@ -173,6 +173,8 @@ describe('events', () => {
       revenueCommittedCents: 7_000,
       servicesCommitted: 7,
       beneficiaries: 2,
+      revenueSettledCents: 0,
+      revenuePaidCents: 0,
     };
     testApp.deps.bus.publish(room, 'place.figures', payload);
     testApp.deps.bus.publish(room, 'place.figures', { ...payload, servicesDelivered: 4 });

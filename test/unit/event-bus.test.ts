@@ -10,6 +10,8 @@ const figures = (placeId: number, servicesDelivered: number) => ({
   revenueCommittedCents: 0,
   servicesCommitted: 0,
   beneficiaries: 1,
+  revenueSettledCents: 0,
+  revenuePaidCents: 0,
 });
 
 describe('the event bus coalesces bursts per room', () => {
