@@ -13,6 +13,7 @@ import { makeUser } from '../../test/factories';
 import { beneficiaryRef, sessionUserOf } from '../../test/factories/marketplace';
 import type { Db } from '../client';
 import { DEMO_PASSWORD } from './demo-logins';
+import { seedMoney } from './demo-money';
 import { seedPartnerships } from './demo-partnerships';
 import { createRandom, type Random } from './random';
 
@@ -176,6 +177,7 @@ export async function seedMarketplace(db: Db, context: { seed: number; operatorI
   seedOtherStatuses(db, { random, year, today, funderId, userOf, demoPlaces });
   seedPartnerships(db, { userOf, today, year });
   seedAllocationShowcase(db, { year, funderId, userOf });
+  seedMoney(db, { operatorId: context.operatorId, userOf }, today);
 }
 
 /** One order in every other status, so each screen of the demo has something to show. */

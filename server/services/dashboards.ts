@@ -25,6 +25,8 @@ function placesWithFigures(db: Db, departementCodes: readonly string[] | null, y
       revenueDeliveredCents: sql<number>`coalesce(${placeYearFigures.revenueDeliveredCents}, 0)`,
       revenueCommittedCents: sql<number>`coalesce(${placeYearFigures.revenueCommittedCents}, 0)`,
       beneficiaries: sql<number>`coalesce(${placeYearFigures.beneficiaries}, 0)`,
+      revenueSettledCents: sql<number>`coalesce(${placeYearFigures.revenueSettledCents}, 0)`,
+      revenuePaidCents: sql<number>`coalesce(${placeYearFigures.revenuePaidCents}, 0)`,
     })
     .from(places)
     .leftJoin(placeYearFigures, and(eq(placeYearFigures.placeId, places.id), eq(placeYearFigures.year, year)))
@@ -67,6 +69,9 @@ function placesPicture(rows: ReturnType<typeof placesWithFigures>, ratio: RatioC
     servicesRange: rangePosition(rows.map((r) => r.servicesDelivered), ratio.servicesPerPlace),
     peopleRange: rangePosition(rows.map((r) => r.beneficiaries), ratio.peoplePerPlace),
     revenueDeliveredCents: delivered.reduce((a, b) => a + b, 0),
+    /** Of the delivered revenue: in a monthly payout (the rest is estimated), and paid (issue 7). */
+    revenueSettledCents: rows.reduce((sum, r) => sum + r.revenueSettledCents, 0),
+    revenuePaidCents: rows.reduce((sum, r) => sum + r.revenuePaidCents, 0),
   };
 }
 

@@ -63,6 +63,8 @@ export const PUBLIC_ROUND_FIELDS = {
     'servicesRange',
     'peopleRange',
     'revenueDeliveredCents',
+    'revenueSettledCents',
+    'revenuePaidCents',
   ],
   departement: ['code', 'nom', 'fundingCents', 'qualifiedPlaces', 'sustainableMin', 'sustainableMax', 'status'],
 } as const;
