@@ -195,7 +195,17 @@ describe('the demo marketplace, made through the domain services', () => {
 
   it('has orders in every status', () => {
     const statuses = db.select({ status: serviceOrders.status }).from(serviceOrders).all().map((o) => o.status);
-    expect([...new Set(statuses)].sort()).toEqual(['awarding', 'cancelled', 'completed', 'draft', 'in_delivery', 'open']);
+    expect([...new Set(statuses)].sort()).toEqual(['awarding', 'cancelled', 'closed', 'completed', 'draft', 'in_delivery', 'open']);
+  });
+
+  it('has settled months, paid but the last one, the last finished month left to settle, and a closed order with its credit note', () => {
+    const rows = db.$client.prepare('select month, count(*) as n, sum(status = \'paid\') as paid from payouts group by month order by month').all() as { month: string; n: number; paid: number }[];
+    expect(rows.length).toBeGreaterThan(2);
+    expect(rows.slice(0, -1).every((r) => r.paid === r.n)).toBe(true);
+    expect(rows.at(-1)!.paid).toBe(0);
+    const notes = db.$client.prepare('select c.amount_cents as amount, o.status from credit_notes c join service_orders o on o.id = c.order_id').all() as { amount: number; status: string }[];
+    expect(notes.map((n) => n.status).sort()).toEqual(['cancelled', 'closed']);
+    expect(notes.every((n) => n.amount > 0)).toBe(true);
   });
 
   it('leaves most places consolidated this year, some fragile and a few saturated', () => {
