@@ -1,6 +1,7 @@
 import { benchAllocation } from './allocation.bench';
 import { benchDashboards } from './dashboards.bench';
 import { benchDeliveries } from './deliveries.bench';
+import { benchSettlement } from './settlement.bench';
 
 // `npm run bench`: figures of the hot paths, each against a raw baseline measured in the same run.
 // Machines are shared and noisy: read the ratios, not the absolute numbers.
@@ -24,3 +25,8 @@ console.log(`  national dashboard:                  ${dashboards.nationalMs.toFi
 
 const allocation = await benchAllocation();
 console.log(`Consolidating allocation: ${allocation.lines} bid lines recommended in ${allocation.ms.toFixed(2)} ms (target: well under 100 ms)`);
+
+const settlement = await benchSettlement(Number(process.env.BENCH_SETTLEMENT_PLACES ?? 200), 100);
+console.log(`Monthly settlement: ${fmt(settlement.deliveries)} deliveries of ${fmt(settlement.payouts)} places`);
+console.log(`  raw group by place over the unsettled rows: ${settlement.baselineMs.toFixed(2)} ms (baseline)`);
+console.log(`  runSettlement (payouts, deliveries marked, figures, audit): ${settlement.settleMs.toFixed(1)} ms — ${(settlement.settleMs / settlement.baselineMs).toFixed(0)}× baseline`);
