@@ -1,6 +1,8 @@
 import { CreditNoteInput, RefundCreditInput } from '../../shared/schemas/money';
 import { OrganisationIdInput } from '../../shared/schemas/common';
+import { forbidden } from '../errors';
 import { assertCanReadOwned } from '../permissions';
+import { getOrganisation } from '../services/organisations';
 import { creditNote, creditsOfFunder, refundCredit } from '../services/credits';
 import { authedProcedure, organisationProcedure, router } from '../trpc';
 
@@ -11,7 +13,10 @@ import { authedProcedure, organisationProcedure, router } from '../trpc';
 export const creditsRouter = router({
   ofFunder: organisationProcedure({ operatorMayRead: true })
     .input(OrganisationIdInput)
-    .query(({ ctx, input }) => creditsOfFunder(ctx.db, input.organisationId)),
+    .query(({ ctx, input }) => {
+      if (getOrganisation(ctx.db, input.organisationId).kind !== 'funder') throw forbidden('Cette organisation n’est pas un commanditaire');
+      return creditsOfFunder(ctx.db, input.organisationId);
+    }),
 
   /** One credit note, as a document. */
   note: authedProcedure.input(CreditNoteInput).query(({ ctx, input }) => {

@@ -204,7 +204,16 @@ export function refundCredit(db: Db, input: { organisationId: number; amountCent
       const key = `refund:${input.organisationId}:${input.idempotencyKey}`;
       const previous = db.select().from(ledgerTransactions).where(eq(ledgerTransactions.idempotencyKey, key)).get();
       if (previous) {
-        if (previous.reference !== input.reference) throw conflict('Cette clé d’idempotence a déjà servi pour un autre remboursement');
+        // A replay is the same refund: same reference and amount (the funder leg of the transaction).
+        const amount = db.$client
+          .prepare(
+            `select e.amount_cents as amount from ledger_entries e join ledger_accounts a on a.id = e.account_id
+             where e.transaction_id = ? and a.key = ?`,
+          )
+          .get(previous.id, `funder:${input.organisationId}`) as { amount: number } | undefined;
+        if (previous.reference !== input.reference || amount?.amount !== input.amountCents) {
+          throw conflict('Cette clé d’idempotence a déjà servi pour un autre remboursement');
+        }
         return { transactionId: previous.id, replayed: true };
       }
       const balance = balanceOf(db, { kind: 'funder_credit', organisationId: input.organisationId });

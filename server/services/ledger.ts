@@ -46,7 +46,11 @@ const statements = preparedFor((db) => ({
   share: db.$client.prepare<[number, number], { paidCents: number; creditedCents: number }>(
     'select paid_cents as paidCents, credited_cents as creditedCents from order_fundings where order_id = ? and funder_organisation_id = ?',
   ),
-  deliveryPlace: db.$client.prepare<[number], { orderId: number; placeId: number }>('select order_id as orderId, place_id as placeId from deliveries where id = ?'),
+  delivery: db.$client.prepare<[number], { orderId: number; placeId: number; amountCents: number; partnershipOrganisationId: number | null }>(
+    `select d.order_id as orderId, d.place_id as placeId, d.amount_cents as amountCents, p.organisation_id as partnershipOrganisationId
+     from deliveries d join awards a on a.id = d.award_id left join partnerships p on p.id = a.partnership_id where d.id = ?`,
+  ),
+  postedFor: db.$client.prepare<[number, string], { id: number }>('select id from ledger_transactions where delivery_id = ? and kind = ?'),
   placeOrganisation: db.$client.prepare<[number], { organisationId: number }>('select organisation_id as organisationId from places where id = ?'),
   insertEntry: db.$client.prepare<[number, number, number]>('insert into ledger_entries (transaction_id, account_id, amount_cents) values (?, ?, ?)'),
 }));
@@ -143,10 +147,29 @@ function checkShape(db: Db, transaction: NewTransaction): void {
       }
       break;
     case 'delivery': {
-      // Ring-fenced money reaches the place that recorded the delivery, and only for it.
-      const delivery = q.deliveryPlace.get(transaction.deliveryId ?? 0);
+      // Ring-fenced money reaches the place that recorded the delivery: its amount, once.
+      const delivery = q.delivery.get(transaction.deliveryId ?? 0);
       if (!delivery || delivery.orderId !== transaction.orderId || !('placeId' in to.owner) || delivery.placeId !== to.owner.placeId) {
         throw new LedgerRuleError('A delivery transaction pays the place of a recorded delivery of that order');
+      }
+      if (to.amountCents !== delivery.amountCents || q.postedFor.get(transaction.deliveryId!, 'delivery')) {
+        throw new LedgerRuleError('A delivery is paid its own amount, once');
+      }
+      break;
+    }
+    case 'pooling_fee': {
+      // A place's fee goes to the partnership it delivered under, for one delivery, once, within its amount.
+      const delivery = q.delivery.get(transaction.deliveryId ?? 0);
+      if (
+        !delivery ||
+        !('placeId' in from.owner) ||
+        delivery.placeId !== from.owner.placeId ||
+        !('organisationId' in to.owner) ||
+        delivery.partnershipOrganisationId !== to.owner.organisationId ||
+        to.amountCents > delivery.amountCents ||
+        q.postedFor.get(transaction.deliveryId!, 'pooling_fee')
+      ) {
+        throw new LedgerRuleError('A pooling fee is taken once on a delivery made under that partnership, within its amount');
       }
       break;
     }
@@ -154,8 +177,6 @@ function checkShape(db: Db, transaction: NewTransaction): void {
       if (!('placeId' in from.owner) || !('organisationId' in to.owner) || q.placeOrganisation.get(from.owner.placeId)?.organisationId !== to.owner.organisationId) {
         throw new LedgerRuleError('A payout goes to the organisation that runs the place');
       }
-      break;
-    case 'pooling_fee':
       break;
   }
 }

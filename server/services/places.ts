@@ -77,6 +77,8 @@ function placeSummaries(db: Db, where: SQL, year: number) {
           revenueCommittedCents: figures.revenueCommittedCents,
           servicesCommitted: figures.servicesCommitted,
           beneficiaries: figures.beneficiaries,
+          revenueSettledCents: figures.revenueSettledCents,
+          revenuePaidCents: figures.revenuePaidCents,
         }
       : emptyFigures(year),
   }));

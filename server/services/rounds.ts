@@ -42,7 +42,7 @@ export function attachOrder(db: Db, user: SessionUser, roundId: number, orderId:
   if (!order || !user.memberships.some((m) => m.organisationId === order.funderOrganisationId)) throw forbidden();
   const round = getRound(db, roundId);
   if (round.status !== 'open') throw fieldError('roundId', 'Cette campagne n’est pas ouverte');
-  if (order.status === 'cancelled' || order.status === 'completed') throw conflict('Cette commande est close');
+  if (order.status === 'cancelled' || order.status === 'completed' || order.status === 'closed') throw conflict('Cette commande est close');
   if (!orderDepartements(order).some((code) => round.departementCodes.includes(code))) {
     throw fieldError('roundId', 'Le territoire de la commande est hors de celui de la campagne');
   }

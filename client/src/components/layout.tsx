@@ -35,10 +35,15 @@ export function Layout(props: RouteSectionProps) {
       list.push({ href: `/espace/${membership.organisationId}`, label: t('nav.home') });
       if (membership.organisationKind === 'partnership') list.push({ href: '/partenariats', label: t('nav.partnerships') });
     }
+    // Each organisation reads the part of the audit trail that concerns it.
+    if (membership && membership.organisationKind !== 'operator') list.push({ href: `/espace/${membership.organisationId}/journal`, label: t('nav.audit') });
     if (isOperator()) {
       list.push({ href: '/national', label: t('nav.national') });
       list.push({ href: '/campagnes', label: t('nav.rounds') });
       list.push({ href: '/qualification', label: t('nav.qualification') });
+      list.push({ href: '/reglements', label: t('nav.settlements') });
+      list.push({ href: '/cantonnement', label: t('nav.safeguarding') });
+      list.push({ href: '/journal', label: t('nav.audit') });
     }
     return list;
   };

@@ -1,18 +1,26 @@
-import { createSignal } from 'solid-js';
+import { createResource, createSignal, Show } from 'solid-js';
 import { RecordPaymentInput } from '../../../shared/schemas/orders';
+import { fetchCredits } from '../api/credits';
 import { recordPayment } from '../api/orders';
 import { centsToEurosInput, createIdempotencyKey, createSubmission, parseEuros } from '../forms';
 import { money, t } from '../i18n';
+import { valueOf } from '../resource';
+import { ChoiceGroup } from './choice-group';
 import { FormAlert } from './form-alert';
 import { TextField } from './text-field';
 
 /**
- * A funder records a transfer into the order's ring-fenced account. One idempotency key per
- * submission: retrying the same amount and reference after a lost answer cannot pay twice.
+ * A funder pays into the order's ring-fenced account, by a new transfer or from its credit
+ * notes (avoirs). One idempotency key per submission: retrying the same amount and reference
+ * after a lost answer cannot pay twice.
  */
 export function PaymentForm(props: { orderId: number; organisationId: number; remainingCents: number; onPaid: (message: string) => void }) {
   const [amount, setAmount] = createSignal(centsToEurosInput(props.remainingCents));
   const [reference, setReference] = createSignal('');
+  const [source, setSource] = createSignal<'transfer' | 'credit'>('transfer');
+  // The credit is only asked for once the funder considers paying from it.
+  const [credits, { refetch: refetchCredits }] = createResource(() => (source() === 'credit' ? props.organisationId : undefined), fetchCredits);
+  const balance = () => valueOf(credits)?.balanceCents;
   const key = createIdempotencyKey();
   const submission = createSubmission();
   // Different content is a different submission: it gets its own key.
@@ -23,14 +31,20 @@ export function PaymentForm(props: { orderId: number; organisationId: number; re
 
   const onSubmit = async (event: SubmitEvent) => {
     event.preventDefault();
+    const cents = parseEuros(amount());
     const parsed = RecordPaymentInput.safeParse({
       orderId: props.orderId,
       organisationId: props.organisationId,
-      amountCents: parseEuros(amount()) ?? Number.NaN,
+      amountCents: cents ?? Number.NaN,
       reference: reference(),
       idempotencyKey: key.current(),
+      source: source(),
     });
     if (!parsed.success) return submission.invalid(parsed.error, t('form.invalid'));
+    const available = balance();
+    if (source() === 'credit' && available !== undefined && parsed.data.amountCents > available) {
+      return submission.refuse({ amountCents: [t('funding.creditTooMuch', { amount: money(available, false) })] }, t('form.invalid'));
+    }
     let replayed = false;
     let remaining = props.remainingCents;
     const ok = await submission.run(async () => {
@@ -44,8 +58,10 @@ export function PaymentForm(props: { orderId: number; organisationId: number; re
     setAmount(centsToEurosInput(remaining));
     key.forget();
     setReference('');
+    if (source() === 'credit') void refetchCredits();
+    const done = replayed ? 'funding.replayed' : source() === 'credit' ? 'funding.paidFromCredit' : 'funding.paidDone';
     // Announced by the funding section: this form goes away once the share is fully paid.
-    props.onPaid(t(replayed ? 'funding.replayed' : 'funding.paidDone', { amount: money(parsed.data.amountCents, false) }));
+    props.onPaid(t(done, { amount: money(parsed.data.amountCents, false) }));
   };
 
   return (
@@ -53,6 +69,28 @@ export function PaymentForm(props: { orderId: number; organisationId: number; re
       <h3 id="payment-title">{t('funding.pay')}</h3>
       <p class="muted">{t('funding.remaining', { amount: money(props.remainingCents, false) })}</p>
       <FormAlert message={submission.error()} />
+      <ChoiceGroup
+        name="payment-source"
+        legend={t('funding.source')}
+        type="radio"
+        inline
+        options={[
+          { value: 'transfer', label: t('funding.sourceTransfer') },
+          { value: 'credit', label: t('funding.sourceCredit') },
+        ]}
+        selected={[source()]}
+        onChange={(selected) => edit((value) => setSource(value === 'credit' ? 'credit' : 'transfer'))(selected[0] ?? 'transfer')}
+        error={submission.fieldError('source')}
+      />
+      <Show when={source() === 'credit'}>
+        <p class="muted" role="status">
+          <Show when={balance() !== undefined} fallback={credits.error ? t('funding.creditUnavailable') : t('app.loading')}>
+            <span data-testid="payment-credit" data-cents={balance()}>
+              {t('funding.creditAvailable', { amount: money(balance()!, false) })}
+            </span>
+          </Show>
+        </p>
+      </Show>
       <div class="field-row">
         <TextField
           name="amount"
@@ -68,8 +106,8 @@ export function PaymentForm(props: { orderId: number; organisationId: number; re
         <TextField
           name="reference"
           id="payment-reference"
-          label={t('funding.reference')}
-          hint={t('funding.referenceHint')}
+          label={source() === 'credit' ? t('funding.creditReference') : t('funding.reference')}
+          hint={source() === 'credit' ? t('funding.creditReferenceHint') : t('funding.referenceHint')}
           required
           value={reference()}
           onInput={edit(setReference)}
@@ -77,7 +115,7 @@ export function PaymentForm(props: { orderId: number; organisationId: number; re
         />
       </div>
       <button type="submit" class="button" disabled={submission.pending()} data-testid="payment-submit">
-        {submission.pending() ? t('form.sending') : t('funding.submit')}
+        {submission.pending() ? t('form.sending') : source() === 'credit' ? t('funding.submitFromCredit') : t('funding.submit')}
       </button>
     </form>
   );

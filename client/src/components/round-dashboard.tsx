@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
 import { For, lazy, Show } from 'solid-js';
 import { departementLabel } from '../../../shared/domain/territory';
-import { formatDate, formatNumber, t } from '../i18n';
+import { formatDate, formatNumber, money, t } from '../i18n';
 import { useLiveRound, type Audience } from '../live-dashboards';
 import { ratio } from '../session';
 import { ActivityFeed } from './activity-feed';
@@ -62,6 +62,13 @@ export function RoundDashboardView(props: { roundId: number; audience: Audience;
               <section class="card" aria-labelledby="round-money">
                 <h2 id="round-money">{t('round.money')}</h2>
                 <MoneyBars money={d().money} />
+                <p class="muted" data-testid="round-settlement">
+                  {t('national.revenueSettlement', {
+                    estimated: money(places().revenueDeliveredCents - places().revenueSettledCents),
+                    settled: money(places().revenueSettledCents),
+                    paid: money(places().revenuePaidCents),
+                  })}
+                </p>
               </section>
 
               <div class="dashboard-grid">

@@ -5,7 +5,7 @@ interface Props {
   /** The element id, when one page shows the same field several times (defaults to `name`). */
   id?: string;
   label: string;
-  type?: 'text' | 'email' | 'password' | 'number' | 'date';
+  type?: 'text' | 'email' | 'password' | 'number' | 'date' | 'month';
   autocomplete?: string;
   inputMode?: 'numeric' | 'decimal' | 'text';
   required?: boolean;

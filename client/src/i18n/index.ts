@@ -38,3 +38,7 @@ export const formatDateTime = (iso: string) => new Intl.DateTimeFormat(intlLocal
 
 /** Basis points as a percentage (500 → « 5 % », 250 → « 2,5 % »). */
 export const formatBps = (bps: number) => new Intl.NumberFormat(intlLocale(), { style: 'percent', maximumFractionDigits: 2 }).format(bps / 10_000);
+
+/** A `YYYY-MM` month in words (« octobre 2026 »), read in UTC so no time zone shifts it. */
+export const formatMonth = (month: string) =>
+  new Intl.DateTimeFormat(intlLocale(), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));

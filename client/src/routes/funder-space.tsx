@@ -45,6 +45,12 @@ export function FunderSpace(props: { organisation: Organisation }) {
           <A class="button ghost" href={`/espace/${props.organisation.id}/depenses`} data-testid="spending-link">
             {t('funder.spending')}
           </A>
+          <A class="button ghost" href={`/espace/${props.organisation.id}/avoirs`} data-testid="credits-link">
+            {t('funder.credits')}
+          </A>
+          <A class="button ghost" href={`/espace/${props.organisation.id}/releve`} data-testid="statement-link">
+            {t('funder.statement')}
+          </A>
         </div>
       </div>
       <Show when={orders.error}>

@@ -80,6 +80,13 @@ function NationalFigures(props: { dashboard: NationalDashboard; audience: Audien
           <p class="kpi-label">{t('national.servicesDelivered', { year: d().year })}</p>
           <p class="kpi-value">{formatNumber(places().servicesDelivered)}</p>
           <p class="muted">{t('national.revenueDelivered', { amount: money(places().revenueDeliveredCents) })}</p>
+          <p class="muted" data-testid="national-settlement">
+            {t('national.revenueSettlement', {
+              estimated: money(places().revenueDeliveredCents - places().revenueSettledCents),
+              settled: money(places().revenueSettledCents),
+              paid: money(places().revenuePaidCents),
+            })}
+          </p>
         </div>
       </div>
 

@@ -1,9 +1,9 @@
-import { useParams } from '@solidjs/router';
+import { A, useParams } from '@solidjs/router';
 import { createResource, createSignal, Show } from 'solid-js';
 import type { OrderStatus } from '../../../shared/domain/enums';
-import { acceptsBids } from '../../../shared/domain/orders';
+import { acceptsBids, acceptsDeliveries } from '../../../shared/domain/orders';
 import { fetchBidsOfOrder } from '../api/bids';
-import { fetchOrder } from '../api/orders';
+import { fetchOrder, type OrderView as View } from '../api/orders';
 import { AttachRound } from '../components/attach-round';
 import { AwardsTable } from '../components/awards-table';
 import { BidForm } from '../components/bid-form';
@@ -12,7 +12,7 @@ import { ErrorBox } from '../components/error-box';
 import { OrderActions } from '../components/order-actions';
 import { OrderFunding } from '../components/order-funding';
 import { OrderSummary } from '../components/order-summary';
-import { t } from '../i18n';
+import { formatDate, money, t } from '../i18n';
 import { useRoom } from '../realtime';
 import { currentMembership, me } from '../session';
 import { valueOf } from '../resource';
@@ -74,10 +74,11 @@ function OrderView(props: { orderId: number }) {
         {(v) => (
           <article aria-labelledby="order-title">
             <OrderSummary view={v()} />
+            <OrderClosing view={v()} />
             <Show when={v().viewer.isCreator}>
               <OrderActions order={v().order} awardedQuantity={v().totals.awardedQuantity} onChanged={reload} />
             </Show>
-            <Show when={v().viewer.isCreator && v().order.status !== 'cancelled' && v().order.status !== 'completed'}>
+            <Show when={v().viewer.isCreator && v().order.status !== 'cancelled' && v().order.status !== 'completed' && v().order.status !== 'closed'}>
               <AttachRound order={v().order} onAttached={reload} />
             </Show>
             <OrderFunding view={v()} onChanged={reload} />
@@ -88,6 +89,51 @@ function OrderView(props: { orderId: number }) {
             <AwardsTable awards={v().awards} />
           </article>
         )}
+      </Show>
+    </>
+  );
+}
+
+/**
+ * Where the order stands against its end: until when deliveries may still be recorded, or when
+ * it was closed and how much went back to its funders as credit notes.
+ */
+function OrderClosing(props: { view: View }) {
+  const order = () => props.view.order;
+  /** The viewer's own funding organisation, whose credit notes page it may open. */
+  const myFunderId = () => props.view.totals.funders.find((f) => me()?.memberships.some((m) => m.organisationId === f.organisationId))?.organisationId;
+  return (
+    <>
+      <Show when={acceptsDeliveries(order().status) && order().graceEndsOn}>
+        <p class="notice" data-testid="order-grace">
+          {t('order.graceUntil', { date: formatDate(order().graceEndsOn) })}
+        </p>
+      </Show>
+      <Show when={order().status === 'closed'}>
+        <section class="card" aria-labelledby="order-closed-title" data-testid="order-closed" data-credited-cents={props.view.totals.creditedCents}>
+          <h2 id="order-closed-title">{t('order.closedTitle')}</h2>
+          <dl class="facts money-facts">
+            <Show when={order().closedAt}>
+              {(closedAt) => (
+                <div>
+                  <dt>{t('order.closedOn')}</dt>
+                  <dd>{formatDate(closedAt())}</dd>
+                </div>
+              )}
+            </Show>
+            <div>
+              <dt>{t('order.credited')}</dt>
+              <dd>{money(props.view.totals.creditedCents)}</dd>
+            </div>
+          </dl>
+          <Show when={props.view.viewer.isFunder && myFunderId()}>
+            {(funderId) => (
+              <p>
+                <A href={`/espace/${funderId()}/avoirs`}>{t('order.closeSeeCredits')}</A>
+              </p>
+            )}
+          </Show>
+        </section>
       </Show>
     </>
   );

@@ -9,6 +9,7 @@ import { fetchPlace, type PlaceSummary } from '../api/places';
 import { ModeBadge, QualificationBadge } from '../components/badges';
 import { DeliveryForm } from '../components/delivery-form';
 import { ErrorBox } from '../components/error-box';
+import { PlaceMoney } from '../components/place-money';
 import { ProgressLine } from '../components/progress-line';
 import { RangeMeter } from '../components/range-meter';
 import { RatioBar } from '../components/ratio-bar';
@@ -156,6 +157,8 @@ function PlaceView(props: { placeId: number }) {
                 />
               </section>
             </div>
+
+            <PlaceMoney placeId={p().id} figures={p().figures} />
 
             <section aria-labelledby="place-awards-title">
               <h2 id="place-awards-title">{t('placePage.awards')}</h2>

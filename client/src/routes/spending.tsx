@@ -1,12 +1,12 @@
 import { A, useParams } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
-import { fetchOrganisation } from '../api/organisations';
 import { fetchSpending } from '../api/orders';
 import { departementLabel } from '../../../shared/domain/territory';
 import { placeRatioView } from '../../../shared/ratio';
 import { fetchRounds } from '../api/rounds';
 import { OrderStatusBadge, RatioBadge } from '../components/badges';
 import { ErrorBox } from '../components/error-box';
+import { FunderPageTitle } from '../components/funder-page-title';
 import { money, t } from '../i18n';
 import { valueOf } from '../resource';
 import { ratio } from '../session';
@@ -17,18 +17,13 @@ const currentYear = new Date().getFullYear();
 export function SpendingPage() {
   const params = useParams();
   const organisationId = () => Number(params.organisationId);
-  const [organisation] = createResource(organisationId, fetchOrganisation);
   const [spending] = createResource(organisationId, fetchSpending);
   const [rounds] = createResource(fetchRounds);
   const roundName = (roundId: number) => valueOf(rounds)?.find((r) => r.id === roundId)?.name ?? t('spending.roundNumber', { id: roundId });
 
   return (
     <section aria-labelledby="spending-title">
-      <p class="eyebrow">{t('kind.funder')}</p>
-      <h1 id="spending-title">
-        {t('spending.title')}
-        <Show when={valueOf(organisation)}>{(org) => <> — {org().name}</>}</Show>
-      </h1>
+      <FunderPageTitle id="spending-title" title={t('spending.title')} organisationId={organisationId()} />
       <p>{t('spending.intro')}</p>
       <p>
         <A href={`/espace/${organisationId()}`}>{t('spending.back')}</A>

@@ -96,6 +96,8 @@ describe('a delivery under a partnership award', () => {
       servicesCommitted: 28,
       revenueCommittedCents: 26_600,
       beneficiaries: 2,
+      revenueSettledCents: 0,
+      revenuePaidCents: 0,
     });
     // The fee is the place's own spending: 30 % of 95 € and of 19 €.
     expect(balanceOf(w.db, { kind: 'place', placeId: w.places.partner })).toBe(11_400 - 2_850 - 570);
