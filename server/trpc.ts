@@ -46,11 +46,28 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+const BUSY_RETRIES = 3;
+const isBusy = (error: unknown) => typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');
+
+/**
+ * A mutation that met another process's write lock for longer than the busy timeout is run
+ * again (its transaction rolled back, so nothing was half-written), a few times, before the
+ * error reaches the client (multi-process writers, decision 0013).
+ */
+const retryOnBusy = t.middleware(async function retryOnBusy({ type, next }) {
+  let result = await next();
+  for (let attempt = 1; type === 'mutation' && !result.ok && isBusy(result.error.cause) && attempt <= BUSY_RETRIES; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
+    result = await next();
+  }
+  return result;
+});
+
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(retryOnBusy);
 
 /** A signed-in user: narrows `ctx.user` to defined. */
-export const authedProcedure = t.procedure.use(function requireUser({ ctx, next }) {
+export const authedProcedure = publicProcedure.use(function requireUser({ ctx, next }) {
   if (!ctx.user || !ctx.sessionToken) throw unauthorized();
   return next({ ctx: { ...ctx, user: ctx.user, sessionToken: ctx.sessionToken } });
 });
