@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   SIGNIN_MAX_PER_IP: z.coerce.number().int().positive().default(30),
   SIGNIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().positive().default(5),
   SIGNIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  /** Per user: calls a minute to costly procedures (batches of deliveries, CSV exports, settlement runs…). */
+  COSTLY_MAX_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Months after an order's delivery window during which deliveries may still be recorded. */
   DELIVERY_GRACE_MONTHS: z.coerce.number().int().min(0).max(12).default(1),
   RATIO_FLOOR_EUROS: OptionalEuros,

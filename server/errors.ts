@@ -21,6 +21,12 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     message: `Trop de tentatives de connexion. Réessayez dans ${Math.ceil(retryAfterSeconds / 60)} min.`,
   });
 
+export const tooManyCalls = (retryAfterSeconds: number) =>
+  new TRPCError({
+    code: 'TOO_MANY_REQUESTS',
+    message: `Trop de demandes coûteuses en peu de temps. Réessayez dans ${retryAfterSeconds} s.`,
+  });
+
 /**
  * A refusal found by a service after the input schema passed (a commune that does not exist,
  * a date outside the window…): answered exactly like a zod failure, BAD_REQUEST with the field.

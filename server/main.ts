@@ -26,6 +26,7 @@ const deps: AppDeps = {
     maxPerIp: env.SIGNIN_MAX_PER_IP,
     maxFailuresPerEmail: env.SIGNIN_MAX_FAILURES_PER_EMAIL,
     windowMinutes: env.SIGNIN_WINDOW_MINUTES,
+    maxCostlyPerMinute: env.COSTLY_MAX_PER_MINUTE,
   }),
 };
 

@@ -1,7 +1,7 @@
 import { initTRPC } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
-import { FieldIssues, fieldPath, forbidden, RowErrors, StaleVersion, unauthorized } from './errors';
+import { FieldIssues, fieldPath, forbidden, RowErrors, StaleVersion, tooManyCalls, unauthorized } from './errors';
 import { assertOrgRole, isOperator } from './permissions';
 import { Id } from '../shared/schemas/common';
 import type { MembershipRole } from '../shared/domain/enums';
@@ -61,6 +61,18 @@ const retryOnBusy = t.middleware(async function retryOnBusy({ type, next }) {
     result = await next();
   }
   return result;
+});
+
+/**
+ * For procedures that cost the server much (a batch of 1 000 deliveries, a CSV export, a
+ * settlement run, a full ledger check): a per-user, per-procedure limit a minute.
+ */
+export const costly = t.middleware(function limitCostly({ ctx, path, next }) {
+  const key = `${ctx.user ? `user:${ctx.user.id}` : `ip:${ctx.ip}`}:${path}`;
+  const wait = ctx.limits.costly.retryAfter(key);
+  if (wait > 0) throw tooManyCalls(wait);
+  ctx.limits.costly.hit(key);
+  return next();
 });
 
 /** Anyone, signed in or not. */

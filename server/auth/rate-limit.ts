@@ -48,12 +48,15 @@ export class RateLimiter {
 export interface SignInLimits {
   perIp: RateLimiter;
   failuresPerEmail: RateLimiter;
+  /** Calls per user and per minute of the procedures that cost the server most (batches, exports, runs). */
+  costly: RateLimiter;
 }
 
-export function createSignInLimits(options: { maxPerIp: number; maxFailuresPerEmail: number; windowMinutes: number }): SignInLimits {
+export function createSignInLimits(options: { maxPerIp: number; maxFailuresPerEmail: number; windowMinutes: number; maxCostlyPerMinute?: number }): SignInLimits {
   const windowMs = options.windowMinutes * 60_000;
   return {
     perIp: new RateLimiter(options.maxPerIp, windowMs),
     failuresPerEmail: new RateLimiter(options.maxFailuresPerEmail, windowMs),
+    costly: new RateLimiter(options.maxCostlyPerMinute ?? 60, 60_000),
   };
 }

@@ -1,11 +1,13 @@
-import { SetLocaleInput, SignInInput } from '../../shared/schemas/auth';
+import { ChangePasswordInput, SetLocaleInput, SignInInput } from '../../shared/schemas/auth';
 import { clearedSessionCookie, sessionCookie } from '../auth/cookie';
-import { authenticate, createSession, deleteSession, resolveSession, setLocale } from '../services/auth';
+import { authenticate, changePassword, createSession, deleteSession, resolveSession, setLocale } from '../services/auth';
 import { authedProcedure, publicProcedure, router } from '../trpc';
 
 export const authRouter = router({
   signIn: publicProcedure.input(SignInInput).mutation(async ({ ctx, input }) => {
     const { userId } = await authenticate(ctx.db, input, { ip: ctx.ip, limits: ctx.limits });
+    // Rotation: the session this browser came with (anyone's) ends; a new token is issued.
+    if (ctx.sessionToken) deleteSession(ctx.db, ctx.sessionToken);
     const { token } = createSession(ctx.db, userId, ctx.config.SESSION_TTL_DAYS);
     ctx.setCookie(sessionCookie(token, { maxAgeSeconds: ctx.config.SESSION_TTL_DAYS * 86_400, secure: ctx.secure }));
     return resolveSession(ctx.db, token)!;
@@ -19,6 +21,17 @@ export const authRouter = router({
 
   /** The signed-in user and their organisations, or null: the client's first call. */
   me: publicProcedure.query(({ ctx }) => ctx.user ?? null),
+
+  /**
+   * A new password: checked against the current one (under the sign-in limits), then every
+   * session of the user ends — other browsers are signed out — and this one gets a new token.
+   */
+  changePassword: authedProcedure.input(ChangePasswordInput).mutation(async ({ ctx, input }) => {
+    await changePassword(ctx.db, ctx.user.id, input, ctx.limits);
+    const { token } = createSession(ctx.db, ctx.user.id, ctx.config.SESSION_TTL_DAYS);
+    ctx.setCookie(sessionCookie(token, { maxAgeSeconds: ctx.config.SESSION_TTL_DAYS * 86_400, secure: ctx.secure }));
+    return { ok: true as const };
+  }),
 
   setLocale: authedProcedure.input(SetLocaleInput).mutation(({ ctx, input }) => {
     setLocale(ctx.db, ctx.user.id, input.locale);

@@ -9,7 +9,7 @@ import { awardLines, awardsOfPlace, closeBidding, finishAwarding, rejectBids } f
 import { assertOrderCreator } from '../services/orders';
 import { placeOwner } from '../services/places';
 import { dashboardContext } from '../realtime/dashboards';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, costly, router } from '../trpc';
 
 export const awardsRouter = router({
   /** The creating funder awards lines of standing bids (all checks in one transaction). */
@@ -23,7 +23,7 @@ export const awardsRouter = router({
   }),
 
   /** The consolidating proposal and, for comparison, the naive pro-rata split (the creator funder only). */
-  recommend: authedProcedure.input(OrderIdInput).query(({ ctx, input }) => {
+  recommend: authedProcedure.use(costly).input(OrderIdInput).query(({ ctx, input }) => {
     assertOrderCreator(ctx.db, ctx.user, input.orderId);
     return allocationProposal(ctx.db, input.orderId, ctx.config.ratio);
   }),

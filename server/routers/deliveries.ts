@@ -3,7 +3,7 @@ import { assertCanReadOwned, assertMemberOfOwner } from '../permissions';
 import { publishOrder, publishPlaceFigures } from '../realtime/publish';
 import { awardOwner, deliveriesOfAward, recordDelivery, recordDeliveryBatch, type DeliveryResult } from '../services/deliveries';
 import { dashboardContext, type DashboardContext } from '../realtime/dashboards';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, costly, router } from '../trpc';
 
 /** After commit: each place's figures, then each order once with its activity line (services, amount). */
 function publishDeliveries(ctx: DashboardContext, results: DeliveryResult[]) {
@@ -29,7 +29,7 @@ export const deliveriesRouter = router({
   }),
 
   /** Up to 1 000 deliveries, all or nothing, with the errors of every refused row. */
-  recordBatch: authedProcedure.input(RecordDeliveryBatchInput).mutation(({ ctx, input }) => {
+  recordBatch: authedProcedure.use(costly).input(RecordDeliveryBatchInput).mutation(({ ctx, input }) => {
     const results = recordDeliveryBatch(ctx.db, ctx.user, input.rows);
     publishDeliveries(dashboardContext(ctx), results);
     return { recorded: results.filter((r) => !r.replayed).length, replayed: results.filter((r) => r.replayed).length };

@@ -11,7 +11,7 @@ import { assertDraftParticipant, confirmDraftLine, draftView, editDraftLine, edi
 import { dashboardContext } from '../realtime/dashboards';
 import { draftAllocationProposal } from '../services/allocation';
 import { assertLead } from '../services/partnerships';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, costly, router } from '../trpc';
 
 /** Joint bids drafted live by a partnership; every write carries the draft's version. */
 export const draftsRouter = router({
@@ -28,7 +28,7 @@ export const draftsRouter = router({
   }),
 
   /** For the lead: the split among member places that consolidates the most members. */
-  recommend: authedProcedure.input(DraftInput).query(({ ctx, input }) => {
+  recommend: authedProcedure.use(costly).input(DraftInput).query(({ ctx, input }) => {
     const { partnership } = assertDraftParticipant(ctx.db, ctx.user, input.bidId);
     assertLead(ctx.user, partnership);
     return draftAllocationProposal(ctx.db, input.bidId, ctx.config.ratio);

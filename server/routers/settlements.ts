@@ -5,14 +5,14 @@ import { assertCanReadOwned } from '../permissions';
 import { publishPlaceFigures } from '../realtime/publish';
 import { placeOwner } from '../services/places';
 import { listSettlements, markPayoutPaid, payoutsOfPlace, payoutsOfSettlement, runSettlement } from '../services/settlement';
-import { authedProcedure, operatorProcedure, router } from '../trpc';
+import { authedProcedure, costly, operatorProcedure, router } from '../trpc';
 
 /** Monthly counter-payment settlement (issue 7): run and paid by the operator, read by each place. */
 export const settlementsRouter = router({
   list: operatorProcedure.query(({ ctx }) => listSettlements(ctx.db)),
 
   /** Runs a finished month; the same month again returns the first run. */
-  run: operatorProcedure.input(SettlementMonthInput).mutation(({ ctx, input }) => {
+  run: operatorProcedure.use(costly).input(SettlementMonthInput).mutation(({ ctx, input }) => {
     const result = runSettlement(ctx.db, input.month, ctx.user.id);
     for (const { placeId, figures } of result.figures) publishPlaceFigures(ctx.bus, placeId, [figures]);
     return { settlementId: result.settlementId, month: result.month, replayed: result.replayed, payouts: result.payouts };

@@ -2,7 +2,7 @@ import { FunderStatementInput, PlaceStatementInput } from '../../shared/schemas/
 import { assertCanReadOwned } from '../permissions';
 import { placeOwner } from '../services/places';
 import { funderStatement, funderStatementCsv, placeStatement, placeStatementCsv } from '../services/statements';
-import { authedProcedure, organisationProcedure, router } from '../trpc';
+import { authedProcedure, costly, organisationProcedure, router } from '../trpc';
 
 /** Statements as data (printable pages) and as French CSV (issue 7). */
 export const statementsRouter = router({
@@ -11,7 +11,7 @@ export const statementsRouter = router({
     return placeStatement(ctx.db, input.placeId, input.month);
   }),
 
-  placeCsv: authedProcedure.input(PlaceStatementInput).query(({ ctx, input }) => {
+  placeCsv: authedProcedure.use(costly).input(PlaceStatementInput).query(({ ctx, input }) => {
     assertCanReadOwned(ctx.user, placeOwner(ctx.db, input.placeId), 'Lieu');
     return placeStatementCsv(placeStatement(ctx.db, input.placeId, input.month));
   }),
@@ -21,6 +21,7 @@ export const statementsRouter = router({
     .query(({ ctx, input }) => funderStatement(ctx.db, input.organisationId, input.year)),
 
   funderCsv: organisationProcedure({ operatorMayRead: true })
+    .use(costly)
     .input(FunderStatementInput)
     .query(({ ctx, input }) => funderStatementCsv(funderStatement(ctx.db, input.organisationId, input.year))),
 });

@@ -4,9 +4,9 @@ import type { Db } from '../../db/client';
 import { preparedFor } from '../../db/prepared';
 import { memberships, organisations, sessions, users } from '../../db/schema';
 import type { MembershipRole, OrganisationKind } from '../../shared/domain/enums';
-import { dummyPasswordHash, verifyPassword } from '../auth/password';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/password';
 import type { SignInLimits } from '../auth/rate-limit';
-import { tooManyRequests, unauthorized } from '../errors';
+import { fieldError, tooManyRequests, unauthorized } from '../errors';
 
 export interface Membership {
   organisationId: number;
@@ -105,6 +105,25 @@ export async function authenticate(
   if (!user || !valid) throw unauthorized('E-mail ou mot de passe incorrect');
   failuresPerEmail.reset(emailKey);
   return { userId: user.id };
+}
+
+/**
+ * Replaces the password once the current one is verified (failures count like sign-in
+ * failures), and ends every session of the user: a stolen session does not survive it.
+ */
+export async function changePassword(db: Db, userId: number, input: { currentPassword: string; newPassword: string }, limits: SignInLimits): Promise<void> {
+  const user = db.select({ email: users.email, passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).get()!;
+  const emailKey = `email:${user.email}`;
+  const wait = limits.failuresPerEmail.retryAfter(emailKey);
+  if (wait > 0) throw tooManyRequests(wait);
+  limits.failuresPerEmail.hit(emailKey);
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) throw fieldError('currentPassword', 'Mot de passe actuel incorrect');
+  limits.failuresPerEmail.reset(emailKey);
+  const passwordHash = await hashPassword(input.newPassword);
+  db.transaction(() => {
+    db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+    db.delete(sessions).where(eq(sessions.userId, userId)).run();
+  });
 }
 
 export function setLocale(db: Db, userId: number, locale: 'fr' | 'en'): void {

@@ -19,6 +19,7 @@ const PUBLIC_PROCEDURES = ['auth.signIn', 'auth.me', 'config.get', 'dashboards.p
 const SAMPLE_INPUTS: Record<string, unknown> = {
   'auth.signIn': { email: 'personne@exemple.test', password: 'mot-de-passe' },
   'auth.setLocale': { locale: 'en' },
+  'auth.changePassword': { currentPassword: 'ancien-mot-de-passe', newPassword: 'nouveau-mot-de-passe-long' },
   'organisations.get': { organisationId: 1 },
   'places.ofOrganisation': { organisationId: 1 },
   'places.ofPartnership': { organisationId: 1 },
