@@ -28,6 +28,7 @@ import { RoundsPage } from './routes/rounds';
 import { SafeguardingPage } from './routes/safeguarding';
 import { SettlementsPage } from './routes/settlements';
 import { SignInPage } from './routes/sign-in';
+import { AccountPage } from './routes/account';
 import { SpendingPage } from './routes/spending';
 
 /** A private page: rendered once the user is known, the sign-in page otherwise. */
@@ -42,6 +43,7 @@ export function App() {
     <Router root={Layout}>
       <Route path="/" component={HomeRedirect} />
       <Route path="/connexion" component={SignInPage} />
+      <Route path="/compte" component={privatePage(AccountPage)} />
       <Route path="/espace/:organisationId" component={OrganisationSpace} />
       <Route path="/espace/:organisationId/candidature" component={privatePage(ApplicationPage)} />
       <Route path="/espace/:organisationId/commandes" component={privatePage(OpenOrdersPage)} />

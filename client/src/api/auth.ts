@@ -1,4 +1,4 @@
-import type { SignInInput } from '../../../shared/schemas/auth';
+import type { ChangePasswordInput, SignInInput } from '../../../shared/schemas/auth';
 import { trpc } from './client';
 
 export const fetchMe = () => trpc.auth.me.query();
@@ -8,3 +8,4 @@ export const saveLocale = (locale: 'fr' | 'en') => trpc.auth.setLocale.mutate({ 
 
 export type Me = NonNullable<Awaited<ReturnType<typeof fetchMe>>>;
 export type Membership = Me['memberships'][number];
+export const changePassword = (input: ChangePasswordInput) => trpc.auth.changePassword.mutate(input);

@@ -137,7 +137,9 @@ export function Layout(props: RouteSectionProps) {
                   </For>
                 </select>
               </Show>
-              <span class="user-name">{user().name}</span>
+              <A href="/compte" class="user-name" data-testid="account-link">
+                {user().name}
+              </A>
               <button type="button" class="button secondary" onClick={onSignOut}>
                 {t('nav.signOut')}
               </button>

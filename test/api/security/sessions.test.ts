@@ -110,7 +110,7 @@ describe('limits on costly procedures', () => {
     const placeId = makePlace(db, { organisationId: actor.organisationId });
     const orderId = makeOrder(db, { funderOrganisationId: funder.organisationId, userId: funder.user.id, quantity: 50 });
     const bidId = makeBid(db, { orderId, organisationId: actor.organisationId, lines: [{ placeId, quantity: 50 }] });
-    const [awardId] = makeAwards(db, { orderId, userId: funder.user.id, lines: [{ bidId, placeId, quantity: 50 }] });
+    const [awardId] = makeAwards(db, { orderId, userId: funder.user.id, lines: [{ bidId, placeId, quantity: 50 }] }) as [number];
     const browser = await signedIn(testApp, actor.user.email, actor.user.password);
     const row = (k: number) => ({
       awardId,
