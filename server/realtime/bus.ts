@@ -50,6 +50,12 @@ function defaultKey<T extends EventType>(type: T, payload: EventPayloads[T]): st
  * few messages per second whose last state is the current one. Lazy payloads are computed once
  * per flush, not once per write.
  */
+/** Whose sockets to check again: a user's, or the members of some organisations. */
+export interface RightsScope {
+  userId?: number;
+  organisationIds?: number[];
+}
+
 export class EventBus {
   private readonly seqByRoom = new Map<RoomName, number>();
   private readonly rooms = new Map<RoomName, RoomState>();
@@ -87,6 +93,21 @@ export class EventBus {
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private readonly rightsListeners = new Set<(scope: RightsScope) => void>();
+
+  /**
+   * Someone's rights changed (a session ended, a place left a partnership): sockets in scope
+   * have their session and rooms checked again now, before any later message is sent.
+   */
+  rightsChanged(scope: RightsScope): void {
+    for (const listener of this.rightsListeners) listener(scope);
+  }
+
+  onRightsChanged(listener: (scope: RightsScope) => void): () => void {
+    this.rightsListeners.add(listener);
+    return () => this.rightsListeners.delete(listener);
   }
 
   /** Sends everything pending now (tests, shutdown). */

@@ -9,7 +9,11 @@ import { canJoinRoom } from './rooms';
 
 interface SocketData {
   user: SessionUser | undefined;
+  token: string | undefined;
 }
+
+/** Every socket's session and rooms are checked again this often, besides the targeted checks. */
+const RECHECK_MS = 30_000;
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -31,6 +35,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps): RealtimeS
 
   io.use((socket, next) => {
     const token = readSessionToken(socket.handshake.headers.cookie);
+    socket.data.token = token;
     socket.data.user = resolveSession(deps.db, token);
     next();
   });
@@ -75,8 +80,44 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps): RealtimeS
     deps.bus.publish(room, 'draft.presence', { bidId: Number(room.slice('draft:'.length)), viewers: [...viewers.values()] });
   }
 
+  /**
+   * Rights are read at join, and read again when they may have changed: a socket whose session
+   * ended is disconnected (the client reconnects signed out), and leaves every room it may no
+   * longer join (a place that left a partnership stops receiving its drafts).
+   */
+  function recheck(socket: (typeof io.sockets.sockets extends Map<string, infer S> ? S : never)) {
+    const user = resolveSession(deps.db, socket.data.token);
+    if (socket.data.user && !user) {
+      socket.disconnect(true);
+      return;
+    }
+    socket.data.user = user;
+    for (const room of socket.rooms) {
+      if (room !== socket.id && !canJoinRoom(deps.db, user, room)) {
+        void socket.leave(room);
+        announcePresence(room);
+      }
+    }
+  }
+  const unsubscribeRights = deps.bus.onRightsChanged((scope) => {
+    for (const socket of io.sockets.sockets.values()) {
+      const user = socket.data.user;
+      if (!user) continue;
+      const inScope = user.id === scope.userId || user.memberships.some((m) => scope.organisationIds?.includes(m.organisationId));
+      if (inScope) recheck(socket);
+    }
+  });
+  const timer = setInterval(() => {
+    for (const socket of io.sockets.sockets.values()) if (socket.data.user) recheck(socket);
+  }, RECHECK_MS);
+  timer.unref();
+
   deps.bus.setAudience((room) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0);
   const unsubscribe = deps.bus.subscribe((message) => io.to(message.room).emit('event', message));
-  httpServer.on('close', unsubscribe);
+  httpServer.on('close', () => {
+    unsubscribe();
+    unsubscribeRights();
+    clearInterval(timer);
+  });
   return io;
 }

@@ -75,9 +75,10 @@ export function canJoinRoom(db: Db, user: SessionUser | undefined, room: string)
         .where(and(eq(orderFundings.orderId, id), inArray(orderFundings.funderOrganisationId, orgIds)))
         .get();
       if (coFunder) return true;
-      // A published order is followed by the actors and partnerships that may bid on it.
-      const bidder = user.memberships.some((m) => m.organisationKind === 'actor' || m.organisationKind === 'partnership');
-      return order.status !== 'draft' && bidder;
+      // A published order is followed by whoever may read it (orders.get): the actors and
+      // partnerships that may bid on it, and the funders that may co-fund it.
+      const reader = user.memberships.some((m) => m.organisationKind === 'actor' || m.organisationKind === 'partnership' || m.organisationKind === 'funder');
+      return order.status !== 'draft' && reader;
     }
     case 'draft': {
       // A partnership's draft: its participants only (lead, partnership members, active member places).

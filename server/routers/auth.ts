@@ -15,6 +15,7 @@ export const authRouter = router({
 
   signOut: authedProcedure.mutation(({ ctx }) => {
     deleteSession(ctx.db, ctx.sessionToken);
+    ctx.bus.rightsChanged({ userId: ctx.user.id });
     ctx.setCookie(clearedSessionCookie(ctx.secure));
     return { ok: true as const };
   }),
@@ -28,6 +29,8 @@ export const authRouter = router({
    */
   changePassword: authedProcedure.input(ChangePasswordInput).mutation(async ({ ctx, input }) => {
     await changePassword(ctx.db, ctx.user.id, input, ctx.limits);
+    // Every socket of the user had a session that just ended: each is disconnected.
+    ctx.bus.rightsChanged({ userId: ctx.user.id });
     const { token } = createSession(ctx.db, ctx.user.id, ctx.config.SESSION_TTL_DAYS);
     ctx.setCookie(sessionCookie(token, { maxAgeSeconds: ctx.config.SESSION_TTL_DAYS * 86_400, secure: ctx.secure }));
     return { ok: true as const };

@@ -5,6 +5,7 @@ import { assertMemberOfOwner } from '../permissions';
 import { publishOrder } from '../realtime/publish';
 import { bidOwner, bidsOfOrganisation, bidsVisibleTo, getBid, submitBid, withdrawBid } from '../services/bids';
 import { assertCanSeeOrder, orderEventPayload } from '../services/orders';
+import { assertLead, getPartnership } from '../services/partnerships';
 import { dashboardContext } from '../realtime/dashboards';
 import { authedProcedure, organisationProcedure, router } from '../trpc';
 
@@ -21,6 +22,9 @@ export const bidsRouter = router({
 
   withdraw: authedProcedure.input(BidIdInput).mutation(({ ctx, input }) => {
     assertMemberOfOwner(ctx.user, bidOwner(ctx.db, input.bidId));
+    // A joint bid is the partnership's word: only its lead, who submitted it, takes it back.
+    const { partnershipId } = getBid(ctx.db, input.bidId);
+    if (partnershipId !== null) assertLead(ctx.user, getPartnership(ctx.db, partnershipId));
     const { orderId } = withdrawBid(ctx.db, input.bidId);
     publishBidCount(ctx, orderId);
     return getBid(ctx.db, input.bidId);

@@ -67,6 +67,8 @@ export const partnershipsRouter = router({
 
   leave: authedProcedure.input(PartnershipPlaceInput).mutation(({ ctx, input }) => {
     const result = leavePartnership(ctx.db, ctx.user, input.partnershipId, input.placeId);
+    // Before the drafts move on: the leaving place's people stop receiving them.
+    ctx.bus.rightsChanged({ organisationIds: [result.organisationId] });
     publishPartnership(ctx.bus, { ...input, kind: 'left', status: result.status, organisationId: result.organisationId });
     for (const bidId of result.draftIds) publishDraft(ctx.bus, ctx.db, bidId);
     return { status: result.status, organisationId: result.organisationId };
@@ -74,6 +76,7 @@ export const partnershipsRouter = router({
 
   handOverLead: authedProcedure.input(HandOverLeadInput).mutation(({ ctx, input }) => {
     handOverLead(ctx.db, ctx.user, input.partnershipId, input.organisationId);
+    ctx.bus.rightsChanged({ organisationIds: ctx.user.memberships.map((m) => m.organisationId) });
     publishPartnership(ctx.bus, { partnershipId: input.partnershipId, kind: 'lead_handed_over', organisationId: input.organisationId });
     return { ok: true as const };
   }),

@@ -115,9 +115,9 @@ export function awardLines(db: Db, input: AwardInput, userId: number, today = to
 
 /** The funder closes bidding early: no more bids, awards can start. */
 export function closeBidding(db: Db, orderId: number, userId: number | null = null): void {
-  const order = getOrderRow(db, orderId);
-  if (order.status !== 'open') throw conflict('Seule une commande ouverte peut être close aux offres');
   db.transaction(() => {
+    const order = getOrderRow(db, orderId);
+    if (order.status !== 'open') throw conflict('Seule une commande ouverte peut être close aux offres');
     db.update(serviceOrders).set({ status: 'awarding' }).where(eq(serviceOrders.id, orderId)).run();
     audit(db, { userId, action: 'order.bidding_closed', subjectType: 'order', subjectId: orderId, parties: [order.funderOrganisationId] });
   });

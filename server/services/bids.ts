@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, ne, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { awards, bidLines, bids, organisations, places } from '../../db/schema';
 import { acceptsBids, placeCoversOrder, todayIso } from '../../shared/domain/orders';
@@ -145,7 +145,8 @@ export function bidsVisibleTo(db: Db, user: SessionUser, orderId: number, funder
   const orgIds = user.memberships.map((m) => m.organisationId);
   const isOperator = user.memberships.some((m) => m.organisationKind === 'operator');
   const seesAll = isOperator || funderIds.some((id) => orgIds.includes(id));
-  const standing = and(eq(bids.orderId, orderId), ne(bids.status, 'draft'));
+  // Bids that were submitted at some point: a joint draft set aside unsubmitted stays private.
+  const standing = and(eq(bids.orderId, orderId), ne(bids.status, 'draft'), isNotNull(bids.submittedAt));
   const awarded = order.status === 'in_delivery' || order.status === 'completed';
   const ownOrAwarded = awarded ? or(inArray(bids.bidderOrganisationId, orgIds), eq(bids.status, 'awarded')) : inArray(bids.bidderOrganisationId, orgIds);
   const visible = seesAll ? bidsWithLines(db, standing, year) : bidsWithLines(db, and(standing, ownOrAwarded), year);

@@ -109,7 +109,9 @@ export function closeOrder(db: Db, orderId: number, options: { userId: number | 
         releasedServices += left;
         placeIds.add(award.placeId);
       }
-      db.update(bids).set({ status: 'rejected' }).where(and(eq(bids.orderId, orderId), inArray(bids.status, ['draft', 'submitted']))).run();
+      // Submitted bids get an answer; a joint draft never submitted is set aside, still unseen by funders.
+      db.update(bids).set({ status: 'rejected' }).where(and(eq(bids.orderId, orderId), eq(bids.status, 'submitted'))).run();
+      db.update(bids).set({ status: 'withdrawn' }).where(and(eq(bids.orderId, orderId), eq(bids.status, 'draft'))).run();
       db.update(serviceOrders).set({ status: 'closed', closedAt: new Date().toISOString() }).where(eq(serviceOrders.id, orderId)).run();
       const creditNoteIds = creditBackRingFence(db, order, options.reason, options.userId);
       audit(db, {

@@ -90,10 +90,11 @@ export function createOrder(db: Db, organisationId: number, fields: OrderFields,
 
 /** A draft can be edited freely; the creator's share follows unless it was set. */
 export function updateOrder(db: Db, orderId: number, fields: OrderFields, graceMonths = DEFAULT_GRACE_MONTHS): void {
-  const order = getOrderRow(db, orderId);
-  if (!isEditable(order.status)) throw conflict('Seule une commande en brouillon peut être modifiée');
-  checkOrderFields(db, fields);
+  // Read and checked inside the transaction: another process may publish it meanwhile.
   db.transaction(() => {
+    const order = getOrderRow(db, orderId);
+    if (!isEditable(order.status)) throw conflict('Seule une commande en brouillon peut être modifiée');
+    checkOrderFields(db, fields);
     db.update(serviceOrders).set(orderValues(fields, graceMonths)).where(eq(serviceOrders.id, orderId)).run();
     const share = fields.shareCents ?? lineAmount(fields.quantity, fields.unitPriceCents);
     const paid = orderFunders(db, orderId).find((f) => f.organisationId === order.funderOrganisationId)?.paidCents ?? 0;
@@ -106,14 +107,14 @@ export function updateOrder(db: Db, orderId: number, fields: OrderFields, graceM
 }
 
 export function publishOrder(db: Db, orderId: number, today = todayIso(), userId: number | null = null): void {
-  const order = getOrderRow(db, orderId);
-  if (order.status !== 'draft') throw conflict('Seule une commande en brouillon peut être publiée');
-  if (order.bidDeadline < today) throw fieldError('bidDeadline', 'La date limite des offres est déjà passée');
-  if (order.roundId !== null) {
-    const round = db.select({ status: fundingRounds.status }).from(fundingRounds).where(eq(fundingRounds.id, order.roundId)).get();
-    if (round?.status !== 'open') throw fieldError('roundId', 'Cette campagne n’est pas ouverte');
-  }
   db.transaction(() => {
+    const order = getOrderRow(db, orderId);
+    if (order.status !== 'draft') throw conflict('Seule une commande en brouillon peut être publiée');
+    if (order.bidDeadline < today) throw fieldError('bidDeadline', 'La date limite des offres est déjà passée');
+    if (order.roundId !== null) {
+      const round = db.select({ status: fundingRounds.status }).from(fundingRounds).where(eq(fundingRounds.id, order.roundId)).get();
+      if (round?.status !== 'open') throw fieldError('roundId', 'Cette campagne n’est pas ouverte');
+    }
     db.update(serviceOrders).set({ status: 'open', publishedAt: new Date().toISOString() }).where(eq(serviceOrders.id, orderId)).run();
     audit(db, { userId, action: 'order.published', subjectType: 'order', subjectId: orderId, parties: [order.funderOrganisationId] });
   });
@@ -130,7 +131,9 @@ export function cancelOrder(db: Db, orderId: number, userId: number | null = nul
     const awarded = db.select({ id: awards.id }).from(awards).where(eq(awards.orderId, orderId)).get();
     if (!isCancellable(order.status) || awarded) throw conflict('Une commande déjà attribuée ne peut plus être annulée');
     db.update(serviceOrders).set({ status: 'cancelled', closedAt: new Date().toISOString() }).where(eq(serviceOrders.id, orderId)).run();
-    db.update(bids).set({ status: 'rejected' }).where(and(eq(bids.orderId, orderId), inArray(bids.status, ['draft', 'submitted']))).run();
+    // Submitted bids get an answer; a joint draft never submitted is set aside, still unseen by funders.
+    db.update(bids).set({ status: 'rejected' }).where(and(eq(bids.orderId, orderId), eq(bids.status, 'submitted'))).run();
+    db.update(bids).set({ status: 'withdrawn' }).where(and(eq(bids.orderId, orderId), eq(bids.status, 'draft'))).run();
     const reason = 'Annulation de la commande : remboursement de la part versée';
     creditBackRingFence(db, order, reason, userId);
     audit(db, {

@@ -26,6 +26,7 @@ export function createTestApp(options: TestAppOptions = {}) {
       maxPerIp: config.SIGNIN_MAX_PER_IP,
       maxFailuresPerEmail: config.SIGNIN_MAX_FAILURES_PER_EMAIL,
       windowMinutes: config.SIGNIN_WINDOW_MINUTES,
+      maxCostlyPerMinute: config.COSTLY_MAX_PER_MINUTE,
     }),
   };
   const app = createApp(deps);
