@@ -12,9 +12,10 @@ import type { MembershipRole } from '../shared/domain/enums';
  * (zod reports them on the parent object), so a client always learns which field to fix.
  */
 function validationErrors(issues: readonly { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[]) {
-  const fieldErrors: Record<string, string[]> = {};
+  // No prototype: an unknown key named `constructor` or `__proto__` is a field like any other.
+  const fieldErrors: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   const formErrors: string[] = [];
-  const add = (key: string, message: string) => (fieldErrors[key] = [...(fieldErrors[key] ?? []), message]);
+  const add = (key: string, message: string) => (fieldErrors[key] = [...(Object.hasOwn(fieldErrors, key) ? fieldErrors[key]! : []), message]);
   for (const issue of issues) {
     const path = fieldPath(issue.path);
     if (issue.code === 'unrecognized_keys' && issue.keys) {
@@ -33,6 +34,8 @@ const t = initTRPC.context<Context>().create({
     let message = shape.message;
     if (cause instanceof ZodError) message = 'Données invalides';
     else if (error.code === 'PARSE_ERROR') message = 'Requête illisible : le corps n’est pas un JSON valide';
+    // The server's own failure is logged, never described to the client.
+    else if (error.code === 'INTERNAL_SERVER_ERROR') message = 'Erreur interne du serveur : réessayez ; si elle persiste, prévenez l’opérateur du dispositif';
     const rowErrors = error.cause instanceof RowErrors ? error.cause.rows : undefined;
     const current = error.cause instanceof StaleVersion ? error.cause.current : undefined;
     return {
