@@ -5,9 +5,9 @@ import { closability, CLOSABLE_STATUSES, commitmentYear, orderDepartements, toda
 import { lineAmount, splitCents } from '../../shared/money';
 import { conflict, fieldError } from '../errors';
 import { audit } from './audit';
-import { bumpDepartementFunding, bumpPlaceFigures } from './figures';
+import { bumpPlaceFigures, moveOrderFunding } from './figures';
 import { balanceOf, postTransaction } from './ledger';
-import { getOrderRow, orderFunders, type Order } from './orders';
+import { getOrderRow, netFunding, orderFunders, type Order } from './orders';
 
 /** Next credit-note number of the year: `AV-2027-00012`, inside the caller's transaction. */
 function nextNumber(db: Db, year: string): string {
@@ -53,7 +53,8 @@ export function creditBackRingFence(db: Db, order: Order, reason: string, userId
       .set({ creditedCents: sql`${orderFundings.creditedCents} + ${amount}` })
       .where(and(eq(orderFundings.orderId, order.id), eq(orderFundings.funderOrganisationId, funder.organisationId)))
       .run();
-    bumpDepartementFunding(db, orderDepartements(order), commitmentYear(order), -amount);
+    const net = netFunding(db, order.id);
+    moveOrderFunding(db, orderDepartements(order), commitmentYear(order), net + amount, net);
     const id = db
       .insert(creditNotes)
       .values({ number, funderOrganisationId: funder.organisationId, orderId: order.id, amountCents: amount, reason, transactionId, createdByUserId: userId })

@@ -89,6 +89,8 @@ function recordInTransaction(db: Db, user: SessionUser, input: RecordDeliveryInp
   const q = statements(db);
   const previous = q.byKey.get(input.idempotencyKey);
   if (previous) {
+    // Only the place's own people learn that a key was recorded (a batch has no owner check upstream).
+    if (!user.memberships.some((m) => m.organisationId === q.place.get(previous.placeId)!.organisationId)) throw forbidden();
     if (!sameDelivery(previous, input)) throw conflict('Cette clé d’idempotence a déjà servi pour une autre prestation');
     return { delivery: previous, replayed: true, orderId: previous.orderId, placeId: previous.placeId, figures: [] };
   }

@@ -80,6 +80,24 @@ export function placeYearFigures(db: Db, placeId: number, year: number): PlaceFi
   return row ? { year, ...row } : emptyFigures(year);
 }
 
+/**
+ * An order's net funding (paid in − credited back) moved from `fromCents` to `toCents`: each of
+ * its départements holds its even share of the net total, so what a credit note takes back is
+ * exactly what the payments put there, and no département ever goes below zero.
+ */
+export function moveOrderFunding(db: Db, departementCodes: readonly string[], year: number, fromCents: number, toCents: number): void {
+  if (departementCodes.length === 0 || fromCents === toCents) return;
+  const weights = departementCodes.map(() => 1);
+  const before = splitCents(fromCents, weights);
+  const after = splitCents(toCents, weights);
+  const now = new Date().toISOString();
+  departementCodes.forEach((code, i) => {
+    const amount = after[i]! - before[i]!;
+    if (amount === 0) return;
+    if (statements(db).updateDepartement.run(amount, now, code, year).changes === 0) statements(db).insertDepartement.run(code, year, amount, now);
+  });
+}
+
 /** Funding mobilised in a territory: an order's money is shared evenly among its départements. */
 export function bumpDepartementFunding(db: Db, departementCodes: readonly string[], year: number, amountCents: number): void {
   if (departementCodes.length === 0 || amountCents === 0) return;

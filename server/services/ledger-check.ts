@@ -149,18 +149,20 @@ export function checkLedger(db: Db) {
     if (!storedKeys.has(key) && (r.services || r.revenue || r.committed || r.people)) differences.push(`place-year ${key}: figures missing`);
   }
 
-  // Funding mobilised per département for the year of the orders' services, from funding and credit-note entries.
+  // Funding mobilised per département for the year of the orders' services: each order's net
+  // inflow (funding − credit notes on its ring-fence) shared evenly among its départements.
   const funding = new Map<string, number>();
   for (const t of all<{ orderId: number; year: number; amount: number; departementCodes: string; communeCodes: string }>(
-    `select t.order_id as orderId, cast(substr(o.delivery_starts_on, 1, 4) as integer) as year, e.amount_cents as amount,
+    `select t.order_id as orderId, cast(substr(o.delivery_starts_on, 1, 4) as integer) as year, sum(e.amount_cents) as amount,
        o.departement_codes as departementCodes, o.commune_codes as communeCodes
      from ledger_transactions t join ledger_entries e on e.transaction_id = t.id
      join ledger_accounts a on a.id = e.account_id and a.kind = 'order_ringfence'
-     join service_orders o on o.id = t.order_id where t.kind in ('funding', 'credit_note')`,
+     join service_orders o on o.id = t.order_id where t.kind in ('funding', 'credit_note') group by t.order_id`,
   )) {
     const codes = orderDepartements({ departementCodes: JSON.parse(t.departementCodes), communeCodes: JSON.parse(t.communeCodes) });
-    const parts = splitCents(Math.abs(t.amount), codes.map(() => 1));
-    codes.forEach((code, i) => funding.set(`${code}:${t.year}`, (funding.get(`${code}:${t.year}`) ?? 0) + Math.sign(t.amount) * parts[i]!));
+    if (t.amount < 0) differences.push(`order ${t.orderId}: credited back more than paid in (${t.amount})`);
+    const parts = splitCents(Math.max(0, t.amount), codes.map(() => 1));
+    codes.forEach((code, i) => funding.set(`${code}:${t.year}`, (funding.get(`${code}:${t.year}`) ?? 0) + parts[i]!));
   }
   for (const d of all<{ code: string; year: number; funding: number }>(
     'select departement_code as code, year, funding_cents as funding from departement_year_figures',

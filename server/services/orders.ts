@@ -9,7 +9,7 @@ import { conflict, fieldError, forbidden, notFound } from '../errors';
 import type { SessionUser } from './auth';
 import { audit } from './audit';
 import { creditBackRingFence } from './credits';
-import { bumpDepartementFunding } from './figures';
+import { moveOrderFunding } from './figures';
 import { balanceOf, postTransaction } from './ledger';
 
 export type Order = typeof serviceOrders.$inferSelect;
@@ -19,6 +19,11 @@ export function getOrderRow(db: Db, orderId: number): Order {
   const order = db.select().from(serviceOrders).where(eq(serviceOrders.id, orderId)).get();
   if (!order) throw notFound('Commande');
   return order;
+}
+
+/** What an order's funders paid in and did not get back: the funding its départements count. */
+export function netFunding(db: Db, orderId: number): number {
+  return orderFunders(db, orderId).reduce((sum, f) => sum + f.paidCents - f.creditedCents, 0);
 }
 
 /** Organisations funding an order: its creator first, then co-funders. */
@@ -220,7 +225,8 @@ export function recordPayment(db: Db, input: RecordPaymentInput, userId: number 
       .set({ paidCents: share.paidCents + input.amountCents })
       .where(and(eq(orderFundings.orderId, input.orderId), eq(orderFundings.funderOrganisationId, input.organisationId)))
       .run();
-    bumpDepartementFunding(db, orderDepartements(order), commitmentYear(order), input.amountCents);
+    const net = netFunding(db, input.orderId);
+    moveOrderFunding(db, orderDepartements(order), commitmentYear(order), net - input.amountCents, net);
     audit(db, {
       userId,
       action: source === 'funder_credit' ? 'funding.from_credit' : 'funding.recorded',
