@@ -61,7 +61,7 @@ const retryOnBusy = t.middleware(async function retryOnBusy({ type, next }) {
   let result = await next();
   for (let attempt = 1; type === 'mutation' && !result.ok && isBusy(result.error.cause) && attempt <= BUSY_RETRIES; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
-    result = await next();
+    result = await next({ ctx: { busyRetry: true } });
   }
   return result;
 });
@@ -72,6 +72,8 @@ const retryOnBusy = t.middleware(async function retryOnBusy({ type, next }) {
  */
 export const costly = t.middleware(function limitCostly({ ctx, path, next }) {
   const key = `${ctx.user ? `user:${ctx.user.id}` : `ip:${ctx.ip}`}:${path}`;
+  // A run again after SQLITE_BUSY is the same call: it was counted the first time.
+  if ((ctx as { busyRetry?: boolean }).busyRetry) return next();
   const wait = ctx.limits.costly.retryAfter(key);
   if (wait > 0) throw tooManyCalls(wait);
   ctx.limits.costly.hit(key);
