@@ -18,6 +18,19 @@ export type Audience = 'member' | 'public';
 
 const FEED_LENGTH = 30;
 
+/**
+ * A refetch answer may leave the server before a message that arrives first: once a message was
+ * applied after the refetch began, the (older) answer is dropped — messages carry whole states.
+ */
+function newerThanFetch() {
+  let since = false;
+  return {
+    fetching: () => (since = false),
+    message: () => (since = true),
+    messageSinceFetch: () => since,
+  };
+}
+
 /** The feed after one new line: the server keeps one line per order and kind, newest first. */
 export function mergeActivity(feed: readonly RoundActivity[], item: RoundActivity): RoundActivity[] {
   return [item, ...feed.filter((f) => !(f.orderId === item.orderId && f.kind === item.kind))].slice(0, FEED_LENGTH);
@@ -35,10 +48,11 @@ export function useLiveRound(roundId: number, audience: Audience) {
   const [state, setState] = createStore<{ dashboard?: RoundDashboard }>({});
   const [feed, setFeed] = createSignal<RoundActivity[]>([]);
   const apply = (dashboard: RoundDashboard) => setState('dashboard', reconcile(dashboard, { key: 'code' }));
+  const fresher = newerThanFetch();
 
   createEffect(() => {
     const fresh = valueOf(resource);
-    if (fresh) apply(fresh);
+    if (fresh && !fresher.messageSinceFetch()) apply(fresh);
   });
   createEffect(() => {
     const fresh = valueOf(feedResource);
@@ -47,6 +61,7 @@ export function useLiveRound(roundId: number, audience: Audience) {
 
   const room = audience === 'public' ? `public:round:${roundId}` : `round:${roundId}`;
   const reload = () => {
+    fresher.fetching();
     void refetch();
     void refetchFeed();
   };
@@ -55,7 +70,9 @@ export function useLiveRound(roundId: number, audience: Audience) {
     'round.updated',
     (message) => {
       // The payload is the server's dashboard (whitelisted in the public room): the same shape.
-      if (message.payload.roundId === roundId) apply(message.payload.dashboard as unknown as RoundDashboard);
+      if (message.payload.roundId !== roundId) return;
+      fresher.message();
+      apply(message.payload.dashboard as unknown as RoundDashboard);
     },
     reload,
   );
@@ -82,18 +99,24 @@ export function useLiveNational(audience: Audience) {
   const [resource, { refetch }] = createResource(audience === 'public' ? fetchPublic : fetchNationalDashboard);
   const [state, setState] = createStore<{ dashboard?: NationalDashboard }>({});
   const apply = (dashboard: NationalDashboard) => setState('dashboard', reconcile(dashboard, { key: 'code' }));
+  const fresher = newerThanFetch();
   createEffect(() => {
     const fresh = valueOf(resource);
-    if (fresh) apply(fresh);
+    if (fresh && !fresher.messageSinceFetch()) apply(fresh);
   });
   useRoom(
     audience === 'public' ? 'public' : 'national',
     'national.updated',
     (message) => {
       // Only the year on screen: another year's update would replace it.
-      if (message.payload.year === state.dashboard?.year) apply(message.payload.dashboard as unknown as NationalDashboard);
+      if (message.payload.year !== state.dashboard?.year) return;
+      fresher.message();
+      apply(message.payload.dashboard as unknown as NationalDashboard);
     },
-    () => void refetch(),
+    () => {
+      fresher.fetching();
+      void refetch();
+    },
   );
   return {
     dashboard: () => state.dashboard,
