@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +14,7 @@ import { closeBidding } from '../../../server/services/awards';
 import { makeMember, makePlace, makeUser } from '../../factories';
 import { beneficiaryRef, makeAwards, makeBid, makeOrder } from '../../factories/marketplace';
 import { createTestApp, signedIn, type TestApp } from '../../setup/app';
+import { childServers } from '../../setup/child-server';
 import { startTestServer } from '../../setup/server';
 import { expectLedgerClean } from './helpers';
 
@@ -148,48 +147,23 @@ describe('simultaneous awards on one live server', () => {
 });
 
 describe('simultaneous requests on two server processes sharing one database', () => {
-  const children: ChildProcess[] = [];
+  const children = childServers();
   const directory = mkdtempSync(join(tmpdir(), 'aptic-race-'));
   const databasePath = join(directory, 'race.db');
   let db: Db;
   let signIn: TestApp;
   let servers: string[];
 
-  /** `server/main.ts` as `npm start` runs it, on a random port of the loopback. */
-  function startServerProcess(): Promise<string> {
-    const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_PATH: databasePath, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    return new Promise((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
-      const read = (chunk: Buffer) => {
-        output += chunk.toString();
-        const port = /http:\/\/localhost:(\d+)/.exec(output)?.[1];
-        if (port) {
-          clearTimeout(timer);
-          resolve(`http://127.0.0.1:${port}`);
-        }
-      };
-      child.stdout!.on('data', read);
-      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-    });
-  }
-
   beforeAll(async () => {
     db = openMigratedDatabase(databasePath);
     // Sessions live in the database: a cookie made here is valid on both processes.
     signIn = createTestApp({ db });
-    servers = await Promise.all([startServerProcess(), startServerProcess()]);
+    // `server/main.ts` as `npm start` runs it, twice, on the loopback.
+    servers = (await Promise.all([children.start({ databasePath }), children.start({ databasePath })])).map((server) => server.url);
   }, 30_000);
 
-  afterAll(() => {
-    for (const child of children) child.kill('SIGTERM');
+  afterAll(async () => {
+    await children.stopAll();
     db?.$client.close();
     rmSync(directory, { recursive: true, force: true });
   });
