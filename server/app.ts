@@ -11,11 +11,12 @@ import { readSessionToken } from './auth/cookie';
 import { isAllowedOrigin } from './auth/origin';
 import { createContext, type AppDeps } from './context';
 import { appRouter } from './routers';
+import { deliveryImportRoutes } from './routers/imports';
 import { resolveSession } from './services/auth';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../dist/client', import.meta.url));
-const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_BATCH_SIZE = 20;
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BATCH_SIZE = 20;
 
 function clientIp(c: HonoContext, trustProxy: boolean): string {
   if (trustProxy) {
@@ -64,6 +65,9 @@ export function createApp(deps: AppDeps) {
     return c.json({ status: 'ok', time: new Date().toISOString() });
   });
 
+  // Bulk delivery import (decision 0016): a streamed CSV upload, outside tRPC's JSON body limit.
+  app.route('/api/imports', deliveryImportRoutes(deps));
+
   // Mutations come as POST: refuse them unless they come from our own pages (CSRF).
   app.use('/trpc/*', async (c, next) => {
     if (c.req.method !== 'GET') {
@@ -97,6 +101,7 @@ export function createApp(deps: AppDeps) {
           sessionToken: token,
           ip: clientIp(c, env.TRUST_PROXY),
           secure: requestProtocol(c, env.TRUST_PROXY) === 'https:',
+          origin: `${requestProtocol(c, env.TRUST_PROXY)}//${new URL(c.req.url).host}`,
           setCookie: (header) => opts.resHeaders.append('set-cookie', header),
         }) as unknown as Record<string, unknown>;
       },

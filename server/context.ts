@@ -19,6 +19,8 @@ export interface RequestInfo {
   sessionToken: string | undefined;
   ip: string;
   secure: boolean;
+  /** Scheme, host and port the caller reached us at: absolute links in answers (the OCDS package's uri). */
+  origin: string;
   /** Adds a Set-Cookie header to the response. */
   setCookie: (header: string) => void;
 }
@@ -33,6 +35,7 @@ export function createContext(deps: AppDeps, request: Partial<RequestInfo> = {})
     sessionToken: request.sessionToken,
     ip: request.ip ?? 'local',
     secure: request.secure ?? false,
+    origin: request.origin ?? 'http://localhost',
     setCookie: request.setCookie ?? (() => {}),
   };
 }

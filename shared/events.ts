@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import type { ImportStatus } from './domain/delivery-import';
 
 /**
  * Socket.io contract (DESIGN §4), typed once for server and client.
- * Rooms: `national`, `org:ID`, `place:ID`, `partnership:ID`, `order:ID`, `round:ID`, `draft:BID` for signed-in
+ * Rooms: `national`, `org:ID`, `place:ID`, `partnership:ID`, `order:ID`, `round:ID`, `draft:BID`, `import:ID` for signed-in
  * users with a right to them; `public` and `public:round:ID` carry aggregates only and are the
  * only rooms a signed-out socket may join.
  */
 // Ids without leading zeros, so that one room has one name.
-export const ROOM_PATTERN = /^(?:public|national|public:round:[1-9]\d{0,14}|(?:org|place|partnership|order|round|draft):[1-9]\d{0,14})$/;
+export const ROOM_PATTERN = /^(?:public|national|public:round:[1-9]\d{0,14}|(?:org|place|partnership|order|round|draft|import):[1-9]\d{0,14})$/;
 export const RoomName = z.string().max(40).regex(ROOM_PATTERN, { error: 'Salon inconnu' });
 export type RoomName = string;
 
-export type RoomKind = 'public' | 'public-round' | 'national' | 'org' | 'place' | 'partnership' | 'order' | 'round' | 'draft';
+export type RoomKind = 'public' | 'public-round' | 'national' | 'org' | 'place' | 'partnership' | 'order' | 'round' | 'draft' | 'import';
 
 export interface ParsedRoom {
   kind: RoomKind;
@@ -70,6 +71,8 @@ export interface EventPayloads {
   /** Who has the draft open right now. */
   'draft.presence': { bidId: number; viewers: { userId: number; name: string }[] };
   'notice': { message: string };
+  /** A delivery import's progress (its uploader, its organisation, the operator): counts so far, `done` at the end. */
+  'import.progress': ImportProgress;
 }
 export type EventType = keyof EventPayloads;
 
@@ -82,6 +85,17 @@ export interface RoundActivity {
   count: number;
   amountCents: number;
   at: string;
+}
+
+export interface ImportProgress {
+  importId: number;
+  status: ImportStatus;
+  processedRows: number;
+  totalRows: number;
+  accepted: number;
+  duplicates: number;
+  refused: number;
+  done: boolean;
 }
 
 /** One message of a room: `seq` grows by one per room, so a client can see a gap and refetch. */

@@ -6,6 +6,7 @@ import { ApplicationPage } from './routes/application';
 import { AuditPage } from './routes/audit';
 import { CreditNotePage } from './routes/credit-note';
 import { CreditsPage } from './routes/credits';
+import { DeliveryImportPage } from './routes/delivery-import';
 import { DraftEditorPage } from './routes/draft-editor';
 import { FunderStatementPage } from './routes/funder-statement';
 import { HomeRedirect } from './routes/home';
@@ -21,6 +22,7 @@ import { PartnershipPage } from './routes/partnership';
 import { PartnershipsPage } from './routes/partnerships';
 import { PlacePage } from './routes/place';
 import { PlaceStatementPage } from './routes/place-statement';
+import { PlacesImportPage } from './routes/places-import';
 import { QualificationQueuePage } from './routes/qualification-queue';
 import { PublicRoundPage, RoundDashboardPage } from './routes/round-dashboard';
 import { RoundKioskPage } from './routes/round-kiosk';
@@ -46,7 +48,9 @@ export function App() {
       <Route path="/compte" component={privatePage(AccountPage)} />
       <Route path="/espace/:organisationId" component={OrganisationSpace} />
       <Route path="/espace/:organisationId/candidature" component={privatePage(ApplicationPage)} />
+      <Route path="/espace/:organisationId/import-lieux" component={privatePage(PlacesImportPage)} />
       <Route path="/espace/:organisationId/commandes" component={privatePage(OpenOrdersPage)} />
+      <Route path="/espace/:organisationId/import-prestations" component={privatePage(DeliveryImportPage)} />
       <Route path="/espace/:organisationId/depenses" component={privatePage(SpendingPage)} />
       <Route path="/espace/:organisationId/avoirs" component={privatePage(CreditsPage)} />
       <Route path="/espace/:organisationId/releve" component={privatePage(FunderStatementPage)} />

@@ -10,3 +10,4 @@ export * from './ledger';
 export * from './figures';
 export * from './money';
 export * from './audit';
+export * from './imports';

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import { bids, fundingRounds, orderFundings, partnershipMembers, partnerships, places, serviceOrders } from '../../db/schema';
 import { parseRoom } from '../../shared/events';
 import { isOperator } from '../permissions';
+import { importAudience } from '../services/imports';
 import { participantOrganisations } from '../services/partnerships';
 import type { SessionUser } from '../services/auth';
 
@@ -88,6 +89,11 @@ export function canJoinRoom(db: Db, user: SessionUser | undefined, room: string)
     }
     case 'round':
       return !!db.select({ id: fundingRounds.id }).from(fundingRounds).where(eq(fundingRounds.id, id)).get();
+    case 'import': {
+      // A delivery import's progress: the person who uploaded it and their organisation.
+      const audience = importAudience(db, id);
+      return !!audience && (audience.userId === user.id || orgIds.includes(audience.organisationId));
+    }
     default:
       return false;
   }

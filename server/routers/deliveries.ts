@@ -6,7 +6,7 @@ import { dashboardContext, type DashboardContext } from '../realtime/dashboards'
 import { authedProcedure, costly, router } from '../trpc';
 
 /** After commit: each place's figures, then each order once with its activity line (services, amount). */
-function publishDeliveries(ctx: DashboardContext, results: DeliveryResult[]) {
+export function publishDeliveries(ctx: DashboardContext, results: DeliveryResult[]) {
   const orders = new Map<number, { count: number; amountCents: number }>();
   for (const result of results) {
     if (result.replayed) continue;

@@ -18,6 +18,9 @@ import { auditRouter } from './audit';
 import { creditsRouter } from './credits';
 import { settlementsRouter } from './settlements';
 import { statementsRouter } from './statements';
+import { ocdsRouter } from './ocds';
+import { importsRouter } from './imports';
+import { lieuxRouter } from './lieux';
 
 export const appRouter = router({
   auth: authRouter,
@@ -39,6 +42,9 @@ export const appRouter = router({
   statements: statementsRouter,
   credits: creditsRouter,
   audit: auditRouter,
+  ocds: ocdsRouter,
+  imports: importsRouter,
+  lieux: lieuxRouter,
 });
 
 export type AppRouter = typeof appRouter;

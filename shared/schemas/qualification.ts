@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PLACE_MODES } from '../domain/enums';
 import { ELIGIBILITY_CRITERIA, QUALIFICATION_DECISIONS } from '../domain/qualification';
 import { CommuneCode, Id, ServiceField, ShortText, Siret } from './common';
+import { StandardFormat } from './places';
 
 const EligibilityAnswers = z.object(
   Object.fromEntries(ELIGIBILITY_CRITERIA.map((c) => [c, z.boolean({ error: 'Réponse oui/non requise' })])) as Record<
@@ -45,3 +46,27 @@ export const QualificationDecisionInput = z
   })
   .strict();
 export type QualificationDecisionInput = z.infer<typeof QualificationDecisionInput>;
+
+/** Characters of an imported file: the request body is limited to 1 MB as a whole anyway. */
+export const MAX_IMPORT_CHARS = 1_000_000;
+
+/**
+ * A file of places in the national standard, applied for at once (decision 0014). The file
+ * describes the places; what the standard has no field for — the legal representative, the
+ * eligibility answers, and a capacity for rows without `x_aptic_capacite_annuelle` — is declared
+ * once for the whole file, as in the one-place form.
+ */
+export const ImportPlacesInput = z
+  .object({
+    organisationId: Id,
+    format: StandardFormat,
+    content: z
+      .string()
+      .min(1, { error: 'Fichier vide' })
+      .max(MAX_IMPORT_CHARS, { error: 'Fichier trop volumineux : 1 Mo au plus' }),
+    legalRepresentative: ShortText(120),
+    eligibility: EligibilityAnswers.strict(),
+    yearlyCapacity: z.number().int().min(1).max(100_000).optional(),
+  })
+  .strict();
+export type ImportPlacesInput = z.infer<typeof ImportPlacesInput>;

@@ -20,6 +20,8 @@ const DOMAIN_TABLES = [
   'bids',
   'credit_notes',
   'deliveries',
+  'delivery_import_rows',
+  'delivery_imports',
   'departement_year_figures',
   'funding_rounds',
   'ledger_accounts',

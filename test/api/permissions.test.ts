@@ -13,7 +13,7 @@ import { createTestApp, errorOf, signedIn, type TestApp } from '../setup/app';
  * The procedures anyone may call without a session. Kept by hand on purpose: a new public
  * procedure must be added here deliberately, or the test below refuses it.
  */
-const PUBLIC_PROCEDURES = ['auth.signIn', 'auth.me', 'config.get', 'dashboards.publicRound', 'dashboards.roundActivity', 'dashboards.publicNational'];
+const PUBLIC_PROCEDURES = ['auth.signIn', 'auth.me', 'config.get', 'dashboards.publicRound', 'dashboards.roundActivity', 'dashboards.publicNational', 'ocds.releasePackage', 'lieux.exportJson', 'lieux.exportCsv'];
 
 /** A well-formed input for every procedure that takes one, so refusals are about the caller. */
 const SAMPLE_INPUTS: Record<string, unknown> = {
@@ -127,6 +127,18 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   'credits.note': { creditNoteId: 1 },
   'credits.refund': { organisationId: 1, amountCents: 100, reference: 'VIR-1', idempotencyKey: 'cle-12345678' },
   'audit.list': {},
+  'imports.get': { importId: 1 },
+  'imports.report': { importId: 1 },
+  'imports.reportCsv': { importId: 1 },
+  'lieux.operatorExport': { format: 'csv' },
+  'lieux.importFile': {
+    organisationId: 1,
+    format: 'csv',
+    content: 'id,pivot,nom',
+    legalRepresentative: 'Présidente',
+    eligibility: { publicAccess: true, trainedMediators: true, freeForBeneficiaries: true, anonymousByDefault: true, qualityCharter: true },
+  },
+  'ocds.releasePackage': { orderId: 1 },
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).map(([path, procedure]) => ({

@@ -59,6 +59,7 @@ const ROOMS: Record<RoomKind, RoomCase[]> = {
   ],
   round: [{ target: 'the open round', room: (w) => `round:${w.rounds.open}`, allowed: SIGNED_IN }],
   draft: [{ target: 'the partnership’s joint draft', room: (w) => `draft:${w.draft}`, allowed: ['actor', 'member', 'operator'] }],
+  import: [{ target: 'the actor’s delivery import', room: (w) => `import:${w.deliveryImport}`, allowed: ['actor', 'operator'] }],
 };
 
 const roomRows = (Object.entries(ROOMS) as [RoomKind, RoomCase[]][]).flatMap(([kind, cases]) =>

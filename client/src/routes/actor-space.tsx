@@ -24,6 +24,9 @@ export function ActorSpace(props: { organisation: Organisation }) {
         <A class="button ghost" href={`/espace/${props.organisation.id}/commandes`} data-testid="open-orders-link">
           {t('nav.openOrders')}
         </A>
+        <A class="button ghost" href={`/espace/${props.organisation.id}/import-prestations`} data-testid="delivery-import-link">
+          {t('actor.importDeliveries')}
+        </A>
       </div>
       <PlaceList load={() => fetchPlacesOfOrganisation(props.organisation.id)} empty={t('actor.empty')} />
       <OpenOrdersGlance organisationId={props.organisation.id} />

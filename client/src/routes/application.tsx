@@ -1,5 +1,5 @@
 import { A, useNavigate, useParams } from '@solidjs/router';
-import { createEffect, createResource, For, on, Show } from 'solid-js';
+import { createEffect, createResource, on, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { PLACE_MODES, type PlaceMode } from '../../../shared/domain/enums';
 import { ELIGIBILITY_CRITERIA, type EligibilityCriterion } from '../../../shared/domain/qualification';
@@ -7,6 +7,7 @@ import { ApplyPlaceInput } from '../../../shared/schemas/qualification';
 import { fetchOrganisation } from '../api/organisations';
 import { submitApplication } from '../api/qualification';
 import { ChoiceGroup } from '../components/choice-group';
+import { EligibilityQuestions, type EligibilityAnswer } from '../components/eligibility-questions';
 import { ErrorBox } from '../components/error-box';
 import { FormAlert } from '../components/form-alert';
 import { TextField } from '../components/text-field';
@@ -15,7 +16,7 @@ import { t } from '../i18n';
 import { services } from '../session';
 import { valueOf } from '../resource';
 
-type Answer = 'yes' | 'no' | '';
+type Answer = EligibilityAnswer;
 
 /** `/espace/:organisationId/candidature`: an actor applies for the qualification of one place. */
 export function ApplicationPage() {
@@ -77,6 +78,11 @@ export function ApplicationPage() {
         <ErrorBox error={organisation.error} />
       </Show>
       <p>{t('application.intro')}</p>
+      <p>
+        <A href={`/espace/${organisationId()}/import-lieux`} data-testid="places-import-link">
+          {t('placesImport.link')}
+        </A>
+      </p>
       <form class="card form" onSubmit={onSubmit} novalidate data-testid="application-form">
         <FormAlert message={submission.error()} />
         <h2>{t('application.place')}</h2>
@@ -158,24 +164,7 @@ export function ApplicationPage() {
 
         <h2>{t('application.eligibility')}</h2>
         <p class="muted">{t('application.eligibilityIntro')}</p>
-        <For each={ELIGIBILITY_CRITERIA}>
-          {(criterion) => (
-            <ChoiceGroup
-              name={`eligibility-${criterion}`}
-              type="radio"
-              legend={t(`eligibility.${criterion}`)}
-              hint={t(`eligibility.${criterion}.rule`)}
-              options={[
-                { value: 'yes', label: t('form.yes') },
-                { value: 'no', label: t('form.no') },
-              ]}
-              selected={[form.eligibility[criterion]]}
-              onChange={(v) => setForm('eligibility', criterion, v[0] as Answer)}
-              error={eligibilityError(criterion)}
-              inline
-            />
-          )}
-        </For>
+        <EligibilityQuestions answers={form.eligibility} onAnswer={(criterion, answer) => setForm('eligibility', criterion, answer)} errorOf={eligibilityError} />
         <div class="form-actions">
           <button type="submit" class="button" disabled={submission.pending()} data-testid="application-submit">
             {submission.pending() ? t('form.sending') : t('application.submit')}

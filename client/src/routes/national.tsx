@@ -3,12 +3,16 @@ import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import { BALANCE_STATUSES } from '../../../shared/ratio';
 import type { DepartementBalance, NationalDashboard } from '../api/dashboards';
 import { fetchNationalSummary } from '../api/organisations';
+import { fetchOpenDataPlaces, fetchOperatorPlacesExport } from '../api/places';
 import { BalanceBadge } from '../components/badges';
 import { PlacesByStatus, RangePosition, sustainableRange } from '../components/dashboard-parts';
 import { ErrorBox } from '../components/error-box';
+import { FormAlert } from '../components/form-alert';
 import { RangeMeter } from '../components/range-meter';
 import { ScrollRegion } from '../components/scroll-region';
 import { RevenueHistogram } from '../components/revenue-histogram';
+import { downloadFile } from '../download';
+import { createSubmission } from '../forms';
 import { formatNumber, money, t } from '../i18n';
 import { useLiveNational, type Audience } from '../live-dashboards';
 import { valueOf } from '../resource';
@@ -170,7 +174,56 @@ function NationalFigures(props: { dashboard: NationalDashboard; audience: Audien
         <h2 id="by-departement">{t('operator.byDepartement')}</h2>
         <SortableDepartements departements={d().departements} year={d().year} />
       </section>
+
+      <OpenDataDownloads audience={props.audience} />
     </div>
+  );
+}
+
+/**
+ * The qualified places as open data, in the national « lieux de médiation numérique » standard
+ * (decision 0014); the operator's copy adds each place's revenue this year.
+ */
+function OpenDataDownloads(props: { audience: Audience }) {
+  const download = createSubmission();
+  const [saved, setSaved] = createSignal('');
+  const formats = ['json', 'csv'] as const;
+  const save = (format: (typeof formats)[number], withRevenue: boolean) =>
+    download.run(async () => {
+      const file = withRevenue ? await fetchOperatorPlacesExport(format) : await fetchOpenDataPlaces(format);
+      downloadFile(file, format === 'json' ? 'application/json;charset=utf-8' : 'text/csv;charset=utf-8');
+      setSaved(t('openData.downloaded', { filename: file.filename }));
+    });
+  return (
+    <section class="card" aria-labelledby="open-data">
+      <h2 id="open-data">{t('openData.title')}</h2>
+      <p>{t('openData.intro')}</p>
+      <FormAlert message={download.error()} />
+      <div class="actions">
+        <For each={formats}>
+          {(format) => (
+            <button type="button" class="button ghost" disabled={download.pending()} onClick={() => void save(format, false)} data-testid={`open-data-${format}`}>
+              {t('openData.download', { format: format.toUpperCase() })}
+            </button>
+          )}
+        </For>
+      </div>
+      <Show when={props.audience === 'member'}>
+        <p class="muted">{t('openData.operatorIntro')}</p>
+        <div class="actions">
+          <For each={formats}>
+            {(format) => (
+              <button type="button" class="button ghost" disabled={download.pending()} onClick={() => void save(format, true)} data-testid={`operator-places-${format}`}>
+                {t('openData.operatorDownload', { format: format.toUpperCase() })}
+              </button>
+            )}
+          </For>
+        </div>
+      </Show>
+      <p class="muted" role="status">
+        {saved()}
+      </p>
+    </section>
   );
 }
 

@@ -264,9 +264,35 @@ const MATRIX: Record<string, Case | Case[]> = {
     allowed: ['funder'],
   },
 
+  'imports.get': { target: 'the actor’s delivery import', input: (w) => ({ importId: w.deliveryImport }), allowed: ['actor', 'operator'] },
+  'imports.report': { target: 'the actor’s delivery import', input: (w) => ({ importId: w.deliveryImport }), allowed: ['actor', 'operator'] },
+  'imports.reportCsv': { target: 'the actor’s delivery import', input: (w) => ({ importId: w.deliveryImport }), allowed: ['actor', 'operator'] },
+
   'audit.list': [
     { target: 'the whole trail', input: () => ({}), allowed: ['operator'] },
     { target: 'the funder’s trail', input: (w) => ({ organisationId: w.orgs.funder }), allowed: ['funder', 'operator'] },
+  ],
+
+  // Places in the national standard: qualified places are open data; money is the operator's.
+  'lieux.exportJson': { target: 'the qualified places', allowed: EVERYONE },
+  'lieux.exportCsv': { target: 'the qualified places', allowed: EVERYONE },
+  'lieux.operatorExport': { target: 'the qualified places with their revenue', input: () => ({ format: 'json' }), allowed: ['operator'] },
+  'lieux.importFile': {
+    target: 'the actor, with a file of one place',
+    input: (w) => ({
+      organisationId: w.orgs.actor,
+      format: 'csv',
+      content: `id,pivot,nom,commune,code_postal,code_insee,adresse,date_maj,services,itinerance,x_aptic_capacite_annuelle\r\nl1,${w.actorSiret},Tiers-lieu importé de Quimper,Quimper,29000,29232,2 rue Kéréon,2026-01-15,${Service.AideAuxDemarchesAdministratives},Fixe,1500\r\n`,
+      legalRepresentative: 'Présidente',
+      eligibility: Object.fromEntries(ELIGIBILITY_CRITERIA.map((c) => [c, true])),
+    }),
+    allowed: ['actor'],
+  },
+
+  // Open data: everyone, signed out too. Its answers join the leak checks below (sealed bids, drafts, beneficiaries).
+  'ocds.releasePackage': [
+    { target: 'every published order', input: () => ({}), allowed: EVERYONE },
+    { target: 'the open order and its sealed bids', input: (w) => ({ orderId: w.orders.open }), allowed: EVERYONE },
   ],
 };
 

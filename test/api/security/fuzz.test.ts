@@ -12,6 +12,7 @@ import { bids, organisations, payouts } from '../../../db/schema';
 import { CLIENT_DIST } from '../../../server/app';
 import { appRouter } from '../../../server/routers';
 import { closeOrder } from '../../../server/services/credits';
+import { importDeliveriesCsv } from '../../../server/services/imports';
 import { runSettlement } from '../../../server/services/settlement';
 import { makePlace, makeRound, makeUser, TEST_PASSWORD } from '../../factories';
 import { beneficiaryRef, makeAwards, makeBid, makeDelivery, makeOrder, sessionUserOf } from '../../factories/marketplace';
@@ -237,6 +238,9 @@ async function fuzzWorld() {
   const credited = makeOrder(db, { funderOrganisationId: funderOrg, userId: w.funder.userId, quantity: 20, ...past });
   const [creditNote] = closeOrder(db, credited, { userId: w.funder.userId, reason: 'Clôture pour les essais' }).creditNoteIds;
 
+  // A delivery import of the third actor (one line, on its award).
+  const deliveryImport = await importDeliveriesCsv(db, sessionUserOf(db, w.third.userId), w.third.organisationId, 'prestations.csv', `attribution;date;service;quantite;empreinte_personne\n${award};${today()};${Service.AideAuxDemarchesAdministratives};1;${beneficiaryRef('import')}\n`);
+
   const round = makeRound(db, { operatorOrganisationId: w.operator.organisationId, name: 'Campagne du Finistère', status: 'open' });
   const roundToOpen = makeRound(db, { operatorOrganisationId: w.operator.organisationId, name: 'Campagne à ouvrir', status: 'draft' });
   const roundToClose = makeRound(db, { operatorOrganisationId: w.operator.organisationId, name: 'Campagne à clore', status: 'open' });
@@ -273,6 +277,7 @@ async function fuzzWorld() {
       settlement: settlement.settlementId,
       payout,
       creditNote: creditNote!,
+      deliveryImport,
       round,
       roundToOpen,
       roundToClose,
@@ -408,6 +413,22 @@ const CASES: Record<string, (w: FuzzWorld) => { as: Api; input: Json }> = {
   'credits.note': (w) => ({ as: w.funder.api, input: { creditNoteId: w.ids.creditNote } }),
   'credits.refund': (w) => ({ as: w.funder.api, input: { organisationId: w.funder.organisationId, amountCents: 100, reference: 'VIR-REMB-1', idempotencyKey: key() } }),
   'audit.list': (w) => ({ as: w.operator.api, input: { organisationId: w.funder.organisationId, before: 1_000_000, limit: 50 } }),
+  'imports.get': (w) => ({ as: w.third.api, input: { importId: w.ids.deliveryImport } }),
+  'imports.report': (w) => ({ as: w.third.api, input: { importId: w.ids.deliveryImport } }),
+  'imports.reportCsv': (w) => ({ as: w.third.api, input: { importId: w.ids.deliveryImport } }),
+  'lieux.operatorExport': (w) => ({ as: w.operator.api, input: { format: 'csv' } }),
+  'lieux.importFile': (w) => ({
+    as: w.lead.api,
+    input: {
+      organisationId: w.lead.organisationId,
+      format: 'csv',
+      content: `id,pivot,nom,commune,code_postal,code_insee,adresse,date_maj,services,itinerance\r\nl1,${w.ids.leadSiret},Tiers-lieu de Concarneau,Concarneau,29900,29039,1 quai Carnot,2026-01-15,${Service.AideAuxDemarchesAdministratives},Fixe\r\n`,
+      legalRepresentative: 'Présidente',
+      eligibility: { publicAccess: true, trainedMediators: true, freeForBeneficiaries: true, anonymousByDefault: true, qualityCharter: true },
+      yearlyCapacity: 1_500,
+    },
+  }),
+  'ocds.releasePackage': (w) => ({ as: w.anonymous, input: { orderId: w.ids.open } }),
 };
 
 // Sign-ins hash a password each (slow on purpose): fewer of them.

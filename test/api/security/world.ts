@@ -4,6 +4,7 @@ import { bids, organisations, payouts } from '../../../db/schema';
 import { closeOrder } from '../../../server/services/credits';
 import { confirmDraftLine, editDraftLine, editDraftTerms, openDraft, submitDraft } from '../../../server/services/drafts';
 import { createPartnership, invitePlace, respondToInvitation } from '../../../server/services/partnerships';
+import { importDeliveriesCsv } from '../../../server/services/imports';
 import { runSettlement } from '../../../server/services/settlement';
 import { monthOf, previousMonth } from '../../../shared/domain/months';
 import { todayIso } from '../../../shared/domain/orders';
@@ -136,6 +137,9 @@ export async function buildWorld(db: Db) {
 
   const { creditNoteIds } = closeOrder(db, orders.closed, { userId: funder.user.id, reason: 'Clôture après la période de réalisation' });
 
+  // A delivery import of the actor whose one line was refused (a service outside the vocabulary): it delivers nothing.
+  const deliveryImport = await importDeliveriesCsv(db, sessionUserOf(db, actor.user.id), actor.organisationId, 'prestations.csv', `attribution;date;service;quantite;empreinte_personne\n${award};${today};Cours de cuisine;1;${SECRETS.beneficiaryRef}\n`);
+
   const siretOf = (organisationId: number) => db.select({ siret: organisations.siret }).from(organisations).where(eq(organisations.id, organisationId)).get()!.siret!;
 
   return {
@@ -173,6 +177,7 @@ export async function buildWorld(db: Db) {
     settlement: settlement.settlementId,
     payout,
     creditNote: creditNoteIds[0]!,
+    deliveryImport,
   };
 }
 
