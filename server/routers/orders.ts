@@ -5,7 +5,7 @@ import { forbidden } from '../errors';
 import { publishClosed, publishOrder } from '../realtime/publish';
 import { closeOrder } from '../services/credits';
 import { CloseOrderInput } from '../../shared/schemas/money';
-import { awardsOfOrder } from '../services/awards';
+import { awardsVisibleTo } from '../services/awards';
 import { getOrganisation } from '../services/organisations';
 import {
   assertCanSeeOrder,
@@ -47,7 +47,7 @@ export const ordersRouter = router({
 
   get: authedProcedure.input(OrderIdInput).query(({ ctx, input }) => {
     const { order, isFunder, isCreator } = assertCanSeeOrder(ctx.db, ctx.user, input.orderId);
-    return { order, totals: orderTotals(ctx.db, order), awards: awardsOfOrder(ctx.db, order.id), viewer: { isFunder, isCreator } };
+    return { order, totals: orderTotals(ctx.db, order), awards: awardsVisibleTo(ctx.db, ctx.user, order, isFunder), viewer: { isFunder, isCreator } };
   }),
 
   create: organisationProcedure()

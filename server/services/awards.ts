@@ -6,6 +6,9 @@ import { isActivePlace } from '../../shared/domain/qualification';
 import { lineAmount } from '../../shared/money';
 import type { AwardInput } from '../../shared/schemas/bids';
 import { audit } from './audit';
+import type { SessionUser } from './auth';
+import { isOperator } from '../permissions';
+import type { OrderStatus } from '../../shared/domain/enums';
 import { conflict, fieldError } from '../errors';
 import { bumpPlaceFigures, placeYearFigures } from './figures';
 import type { PlaceFigures } from './places';
@@ -178,6 +181,18 @@ export function awardsOfPlace(db: Db, placeId: number) {
     .all();
 }
 
+/**
+ * Awards carry the awarded bids' prices: like the bids themselves (decision 0007), they are
+ * public once awarding is over; until then only the funders, the operator and each awarded
+ * place's organisation see them.
+ */
+export function awardsVisibleTo(db: Db, user: SessionUser, order: { id: number; status: OrderStatus }, isFunder: boolean) {
+  const all = awardsOfOrder(db, order.id);
+  if (isFunder || isOperator(user) || (order.status !== 'open' && order.status !== 'awarding')) return all;
+  const orgIds = new Set(user.memberships.map((m) => m.organisationId));
+  return all.filter((award) => orgIds.has(award.organisationId));
+}
+
 export function awardsOfOrder(db: Db, orderId: number) {
   return db
     .select({
@@ -185,6 +200,7 @@ export function awardsOfOrder(db: Db, orderId: number) {
       bidId: awards.bidId,
       placeId: awards.placeId,
       placeName: places.name,
+      organisationId: places.organisationId,
       quantity: awards.quantity,
       deliveredQuantity: awards.deliveredQuantity,
       unitPriceCents: awards.unitPriceCents,
