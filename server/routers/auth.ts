@@ -1,16 +1,22 @@
 import { ChangePasswordInput, SetLocaleInput, SignInInput } from '../../shared/schemas/auth';
 import { clearedSessionCookie, sessionCookie } from '../auth/cookie';
 import { authenticate, changePassword, createSession, deleteSession, resolveSession, setLocale } from '../services/auth';
+import type { Context } from '../context';
 import { authedProcedure, publicProcedure, router } from '../trpc';
+
+/** A new session for the user, its cookie set on the answer; returns the token. */
+function startSession(ctx: Context, userId: number): string {
+  const { token } = createSession(ctx.db, userId, ctx.config.SESSION_TTL_DAYS);
+  ctx.setCookie(sessionCookie(token, { maxAgeSeconds: ctx.config.SESSION_TTL_DAYS * 86_400, secure: ctx.secure }));
+  return token;
+}
 
 export const authRouter = router({
   signIn: publicProcedure.input(SignInInput).mutation(async ({ ctx, input }) => {
     const { userId } = await authenticate(ctx.db, input, { ip: ctx.ip, limits: ctx.limits });
     // Rotation: the session this browser came with (anyone's) ends; a new token is issued.
     if (ctx.sessionToken) deleteSession(ctx.db, ctx.sessionToken);
-    const { token } = createSession(ctx.db, userId, ctx.config.SESSION_TTL_DAYS);
-    ctx.setCookie(sessionCookie(token, { maxAgeSeconds: ctx.config.SESSION_TTL_DAYS * 86_400, secure: ctx.secure }));
-    return resolveSession(ctx.db, token)!;
+    return resolveSession(ctx.db, startSession(ctx, userId))!;
   }),
 
   signOut: authedProcedure.mutation(({ ctx }) => {
@@ -31,8 +37,7 @@ export const authRouter = router({
     await changePassword(ctx.db, ctx.user.id, input, ctx.limits);
     // Every socket of the user had a session that just ended: each is disconnected.
     ctx.bus.rightsChanged({ userId: ctx.user.id });
-    const { token } = createSession(ctx.db, ctx.user.id, ctx.config.SESSION_TTL_DAYS);
-    ctx.setCookie(sessionCookie(token, { maxAgeSeconds: ctx.config.SESSION_TTL_DAYS * 86_400, secure: ctx.secure }));
+    startSession(ctx, ctx.user.id);
     return { ok: true as const };
   }),
 

@@ -98,19 +98,6 @@ export function moveOrderFunding(db: Db, departementCodes: readonly string[], ye
   });
 }
 
-/** Funding mobilised in a territory: an order's money is shared evenly among its départements. */
-export function bumpDepartementFunding(db: Db, departementCodes: readonly string[], year: number, amountCents: number): void {
-  if (departementCodes.length === 0 || amountCents === 0) return;
-  const sign = amountCents < 0 ? -1 : 1;
-  const parts = splitCents(Math.abs(amountCents), departementCodes.map(() => 1));
-  const now = new Date().toISOString();
-  departementCodes.forEach((code, i) => {
-    const amount = sign * parts[i]!;
-    if (amount === 0) return;
-    if (statements(db).updateDepartement.run(amount, now, code, year).changes === 0) statements(db).insertDepartement.run(code, year, amount, now);
-  });
-}
-
 /**
  * Moves delivered revenue of a place-year from estimated to settled (a payout was created) or
  * from settled to paid (its transfer was recorded). The row exists: the deliveries made it.

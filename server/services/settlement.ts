@@ -7,7 +7,7 @@ import { conflict, fieldError, notFound } from '../errors';
 import { audit } from './audit';
 import { bumpSettlementFigures, placeYearFigures } from './figures';
 import { postTransaction } from './ledger';
-import type { PlaceFigures } from './places';
+import { placeOwner, type PlaceFigures } from './places';
 
 /**
  * Monthly counter-payment settlement (issue 7, decision 0012). A run for a month takes every
@@ -83,7 +83,7 @@ export function runSettlement(db: Db, month: string, userId: number | null, toda
           subjectType: 'payout',
           subjectId: payoutId,
           detail: { month, grossCents: gross, feesCents: fees, netCents: gross - fees },
-          parties: [placeOrganisation(db, placeId)],
+          parties: [placeOwner(db, placeId)!],
         });
       }
       audit(db, { userId, action: 'settlement.run', subjectType: 'settlement', subjectId: settlementId, detail: { month, payouts: byPlace.size }, parties: [] });
@@ -91,10 +91,6 @@ export function runSettlement(db: Db, month: string, userId: number | null, toda
     },
     { behavior: 'immediate' },
   );
-}
-
-function placeOrganisation(db: Db, placeId: number): number {
-  return db.select({ organisationId: places.organisationId }).from(places).where(eq(places.id, placeId)).get()!.organisationId;
 }
 
 /**
@@ -113,7 +109,7 @@ export function markPayoutPaid(db: Db, input: { payoutId: number; reference: str
       }
       if (input.paidOn > today) throw fieldError('paidOn', 'La date de paiement ne peut pas être dans le futur');
       if (input.paidOn < monthEnd(payout.month)) throw fieldError('paidOn', `Le paiement ne peut pas précéder la fin du mois réglé (${monthEnd(payout.month)})`);
-      const organisationId = placeOrganisation(db, payout.placeId);
+      const organisationId = placeOwner(db, payout.placeId)!;
       const transactionId =
         payout.netCents > 0
           ? postTransaction(db, {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { communesOfDepartement } from '../../shared/domain/communes';
 import { DEFAULT_RATIO } from '../../shared/ratio';
-import { bumpDepartementFunding, bumpPlaceFigures } from '../../server/services/figures';
+import { bumpPlaceFigures, moveOrderFunding } from '../../server/services/figures';
 import { nationalDashboard, roundDashboard } from '../../server/services/dashboards';
 import { makeMember, makePlace, makeRound } from '../factories';
 import { createTestDb } from '../setup/db';
@@ -25,7 +25,7 @@ export async function benchDashboards(placeCount = 3_000) {
       const services = 500 + ((i * 37) % 2_400);
       bumpPlaceFigures(db, placeId, year, { servicesDelivered: services, revenueDeliveredCents: services * 1_000, beneficiaries: Math.round(services / 6) });
     }
-    for (const code of departements) bumpDepartementFunding(db, [code], year, 150_000_000);
+    for (const code of departements) moveOrderFunding(db, [code], year, 0, 150_000_000);
   });
   const roundId = makeRound(db, { operatorOrganisationId: operator.organisationId, departementCodes: departements.slice(0, 6) });
 
