@@ -3,6 +3,7 @@ import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-cor
 import type { ServiceName } from '../../shared/domain/services';
 import { createdAt, id } from './columns';
 import { awards } from './bids';
+import { ledgerTransactions } from './ledger';
 import { serviceOrders } from './orders';
 import { places } from './places';
 import { users } from './users';
@@ -32,6 +33,15 @@ export const deliveries = sqliteTable(
     recordedByUserId: integer('recorded_by_user_id').references(() => users.id),
     /** The monthly payout that settled this delivery; null while it is only estimated. */
     payoutId: integer('payout_id'),
+    /**
+     * The ledger transaction that paid this delivery (ring-fence → place). One transaction pays
+     * the deliveries of one award recorded together, a contiguous range of ids (decision 0017).
+     */
+    ledgerTransactionId: integer('ledger_transaction_id').references(() => ledgerTransactions.id),
+    /** Part of the amount the place owes its partnership (joint awards); 0 otherwise. */
+    poolingFeeCents: integer('pooling_fee_cents').notNull().default(0),
+    /** The ledger transaction that moved the pooling fee (place → partnership), when there is one. */
+    feeTransactionId: integer('fee_transaction_id').references(() => ledgerTransactions.id),
     createdAt: createdAt(),
   },
   (t) => [
@@ -41,5 +51,6 @@ export const deliveries = sqliteTable(
     index('deliveries_order_idx').on(t.orderId),
     check('deliveries_quantity_check', sql`${t.quantity} > 0`),
     check('deliveries_amount_check', sql`${t.amountCents} >= 0`),
+    check('deliveries_pooling_fee_check', sql`${t.poolingFeeCents} between 0 and ${t.amountCents}`),
   ],
 );

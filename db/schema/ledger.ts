@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { LEDGER_ACCOUNT_KINDS, LEDGER_TRANSACTION_KINDS } from '../../shared/domain/enums';
 import { createdAt, id } from './columns';
-import { deliveries } from './deliveries';
 import { organisations } from './organisations';
 import { serviceOrders } from './orders';
 import { places } from './places';
@@ -43,8 +42,7 @@ export const ledgerTransactions = sqliteTable(
     id: id(),
     kind: text('kind', { enum: LEDGER_TRANSACTION_KINDS }).notNull(),
     orderId: integer('order_id').references(() => serviceOrders.id),
-    deliveryId: integer('delivery_id').references(() => deliveries.id),
-    /** Guards retries of money movements that have no delivery of their own (payments, payouts). */
+    /** Guards retries of money movements that are not deliveries (payments, payouts): deliveries carry their own key. */
     idempotencyKey: text('idempotency_key').unique(),
     /** The payment's own reference (bank transfer, mandate…) for funding and payouts. */
     reference: text('reference'),
@@ -53,7 +51,7 @@ export const ledgerTransactions = sqliteTable(
     createdByUserId: integer('created_by_user_id').references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [index('ledger_transactions_order_idx').on(t.orderId), index('ledger_transactions_delivery_idx').on(t.deliveryId)],
+  (t) => [index('ledger_transactions_order_idx').on(t.orderId)],
 );
 
 /** One leg of a transaction: positive = debit of the account, negative = credit. Σ per transaction = 0. */

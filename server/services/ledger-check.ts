@@ -62,13 +62,47 @@ export function checkLedger(db: Db) {
     if (f.notes !== f.ledgerCredited) differences.push(`order ${f.orderId}, funder ${f.funder}: credit notes ${f.notes} ≠ ledger ${f.ledgerCredited}`);
   }
 
+  // Deliveries and the transactions paying them (decision 0017): every delivery paid by exactly one
+  // delivery transaction of its order whose place entry is the sum of the deliveries it covers, and
+  // every pooling fee moved by one pooling-fee transaction to the partnership of the award.
+  for (const d of all<{ id: number; problem: string }>(
+    `select d.id, case
+       when t.id is null then 'not paid by any delivery transaction'
+       when t.kind <> 'delivery' or t.order_id <> d.order_id then 'paid by transaction ' || t.id || ' of another kind or order'
+       when d.pooling_fee_cents > 0 and (f.id is null or f.kind <> 'pooling_fee' or f.order_id <> d.order_id) then 'pooling fee not moved by a pooling-fee transaction of its order'
+       when d.pooling_fee_cents > 0 and p.id is null then 'pooling fee on an award outside any partnership'
+       end as problem
+     from deliveries d left join ledger_transactions t on t.id = d.ledger_transaction_id
+     left join ledger_transactions f on f.id = d.fee_transaction_id
+     join awards w on w.id = d.award_id left join partnerships p on p.id = w.partnership_id
+     where problem is not null`,
+  )) {
+    differences.push(`delivery ${d.id}: ${d.problem}`);
+  }
+  for (const t of all<{ id: number; kind: string; covered: number; moved: number; samePlace: number }>(
+    `with covered as (
+       select ledger_transaction_id as id, sum(amount_cents) as cents, min(place_id) as minPlace, max(place_id) as maxPlace
+       from deliveries group by ledger_transaction_id
+       union all
+       select fee_transaction_id, sum(pooling_fee_cents), min(place_id), max(place_id)
+       from deliveries where fee_transaction_id is not null group by fee_transaction_id)
+     select t.id, t.kind, coalesce(c.cents, 0) as covered,
+       coalesce((select sum(e.amount_cents) from ledger_entries e join ledger_accounts a on a.id = e.account_id
+                 and a.kind = case t.kind when 'delivery' then 'place' else 'partnership' end where e.transaction_id = t.id), 0) as moved,
+       (c.minPlace = c.maxPlace and exists (select 1 from ledger_entries e join ledger_accounts a on a.id = e.account_id
+                 where e.transaction_id = t.id and a.place_id = c.minPlace)) as samePlace
+     from ledger_transactions t left join covered c on c.id = t.id
+     where t.kind in ('delivery', 'pooling_fee') and (covered <> moved or samePlace is not 1)`,
+  )) {
+    if (t.covered !== t.moved) differences.push(`${t.kind} transaction ${t.id}: moved ${t.moved} ≠ Σ of the deliveries it covers ${t.covered}`);
+    else differences.push(`${t.kind} transaction ${t.id}: moves money of a place other than the one of its deliveries`);
+  }
+
   // Monthly payouts: gross = their deliveries, fees = those deliveries' pooling fees, paid ones moved their net.
   for (const p of all<{ id: number; gross: number; fees: number; status: string; net: number; deliveries: number; poolingFees: number; moved: number }>(
     `select p.id, p.gross_cents as gross, p.fees_cents as fees, p.status, p.net_cents as net,
        coalesce((select sum(amount_cents) from deliveries d where d.payout_id = p.id), 0) as deliveries,
-       coalesce((select sum(e.amount_cents) from deliveries d join ledger_transactions t on t.delivery_id = d.id and t.kind = 'pooling_fee'
-                 join ledger_entries e on e.transaction_id = t.id join ledger_accounts a on a.id = e.account_id and a.kind = 'partnership'
-                 where d.payout_id = p.id), 0) as poolingFees,
+       coalesce((select sum(pooling_fee_cents) from deliveries d where d.payout_id = p.id), 0) as poolingFees,
        coalesce((select e.amount_cents from ledger_entries e join ledger_accounts a on a.id = e.account_id and a.kind = 'payout'
                  where e.transaction_id = p.transaction_id), 0) as moved
      from payouts p`,
@@ -110,11 +144,10 @@ export function checkLedger(db: Db) {
   )) {
     Object.assign(at(r.placeId, r.year), { services: r.services, people: r.people });
   }
+  // Revenue from the deliveries, which the checks above tie to the ledger transactions that paid them.
   for (const r of all<{ placeId: number; year: number; revenue: number }>(
-    `select d.place_id as placeId, cast(substr(d.delivered_on, 1, 4) as integer) as year, sum(e.amount_cents) as revenue
-     from ledger_entries e join ledger_transactions t on t.id = e.transaction_id and t.kind = 'delivery'
-     join ledger_accounts a on a.id = e.account_id and a.kind = 'place'
-     join deliveries d on d.id = t.delivery_id group by placeId, year`,
+    `select place_id as placeId, cast(substr(delivered_on, 1, 4) as integer) as year, sum(amount_cents) as revenue
+     from deliveries group by placeId, year`,
   )) {
     at(r.placeId, r.year).revenue = r.revenue;
   }

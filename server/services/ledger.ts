@@ -27,6 +27,16 @@ function accountKey(owner: AccountOwner): string {
   }
 }
 
+interface DeliveryRange {
+  count: number;
+  amountCents: number;
+  minOrderId: number | null;
+  maxOrderId: number | null;
+  minPlaceId: number | null;
+  maxPlaceId: number | null;
+  alreadyPosted: number;
+}
+
 const statements = preparedFor((db) => ({
   accountByKey: db
     .select({ id: ledgerAccounts.id })
@@ -39,18 +49,27 @@ const statements = preparedFor((db) => ({
     .where(eq(ledgerAccounts.key, sql.placeholder('key')))
     .prepare(),
   addToBalance: db.$client.prepare<[number, number]>('update ledger_accounts set balance_cents = balance_cents + ? where id = ?'),
-  insertTransaction: db.$client.prepare<[string, number | null, number | null, string | null, string, string | null, number | null, string], { id: number }>(
-    `insert into ledger_transactions (kind, order_id, delivery_id, reference, memo, idempotency_key, created_by_user_id, created_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+  insertTransaction: db.$client.prepare<[string, number | null, string | null, string, string | null, number | null, string], { id: number }>(
+    `insert into ledger_transactions (kind, order_id, reference, memo, idempotency_key, created_by_user_id, created_at)
+     values (?, ?, ?, ?, ?, ?, ?) returning id`,
   ),
   share: db.$client.prepare<[number, number], { paidCents: number; creditedCents: number }>(
     'select paid_cents as paidCents, credited_cents as creditedCents from order_fundings where order_id = ? and funder_organisation_id = ?',
   ),
-  delivery: db.$client.prepare<[number], { orderId: number; placeId: number; amountCents: number; partnershipOrganisationId: number | null }>(
-    `select d.order_id as orderId, d.place_id as placeId, d.amount_cents as amountCents, p.organisation_id as partnershipOrganisationId
-     from deliveries d join awards a on a.id = d.award_id left join partnerships p on p.id = a.partnership_id where d.id = ?`,
+  // A group of deliveries is a contiguous range of ids: a rowid range, no index needed.
+  paidRange: db.$client.prepare<[number, number], DeliveryRange>(
+    `select count(*) as count, coalesce(sum(amount_cents), 0) as amountCents, min(order_id) as minOrderId, max(order_id) as maxOrderId,
+       min(place_id) as minPlaceId, max(place_id) as maxPlaceId, coalesce(sum(ledger_transaction_id is not null), 0) as alreadyPosted
+     from deliveries where id between ? and ?`,
   ),
-  postedFor: db.$client.prepare<[number, string], { id: number }>('select id from ledger_transactions where delivery_id = ? and kind = ?'),
+  feeRange: db.$client.prepare<[number, number], DeliveryRange & { minPartnershipId: number | null; maxPartnershipId: number | null; solo: number }>(
+    `select count(*) as count, coalesce(sum(d.pooling_fee_cents), 0) as amountCents, min(d.order_id) as minOrderId, max(d.order_id) as maxOrderId,
+       min(d.place_id) as minPlaceId, max(d.place_id) as maxPlaceId, coalesce(sum(d.fee_transaction_id is not null), 0) as alreadyPosted,
+       min(p.organisation_id) as minPartnershipId, max(p.organisation_id) as maxPartnershipId, coalesce(sum(p.id is null), 0) as solo
+     from deliveries d join awards a on a.id = d.award_id left join partnerships p on p.id = a.partnership_id where d.id between ? and ?`,
+  ),
+  markPaid: db.$client.prepare<[number, number, number]>('update deliveries set ledger_transaction_id = ? where id between ? and ?'),
+  markFee: db.$client.prepare<[number, number, number]>('update deliveries set fee_transaction_id = ? where id between ? and ?'),
   placeOrganisation: db.$client.prepare<[number], { organisationId: number }>('select organisation_id as organisationId from places where id = ?'),
   insertEntry: db.$client.prepare<[number, number, number]>('insert into ledger_entries (transaction_id, account_id, amount_cents) values (?, ?, ?)'),
 }));
@@ -86,7 +105,11 @@ export interface Posting {
 export interface NewTransaction {
   kind: LedgerTransactionKind;
   orderId?: number;
-  deliveryId?: number;
+  /**
+   * Deliveries and pooling fees: the deliveries this transaction pays, ids `firstId`…`lastId`
+   * (those of one award recorded together). The ledger checks them and links them to it.
+   */
+  deliveries?: { firstId: number; lastId: number };
   reference?: string;
   memo?: string;
   idempotencyKey?: string;
@@ -113,8 +136,24 @@ const SHAPES: Record<LedgerTransactionKind, { from: readonly AccountOwner['kind'
   credit_refund: { from: ['funder_credit'], to: 'funder' },
 };
 
+/** The deliveries a delivery or pooling-fee transaction covers: all there, all of its order. */
+function deliveryGroup<T extends DeliveryRange>(query: { get(first: number, last: number): T | undefined }, transaction: NewTransaction): T {
+  const range = transaction.deliveries;
+  if (!range || !Number.isSafeInteger(range.firstId) || range.lastId < range.firstId) {
+    throw new LedgerRuleError(`A ${transaction.kind} transaction names the deliveries it pays`);
+  }
+  const group = query.get(range.firstId, range.lastId)!;
+  if (group.count !== range.lastId - range.firstId + 1 || group.minOrderId !== transaction.orderId || group.maxOrderId !== transaction.orderId) {
+    throw new LedgerRuleError(`A ${transaction.kind} transaction pays recorded deliveries of its own order`);
+  }
+  return group;
+}
+
 function checkShape(db: Db, transaction: NewTransaction): void {
   const shape = SHAPES[transaction.kind];
+  if (transaction.deliveries && transaction.kind !== 'delivery' && transaction.kind !== 'pooling_fee') {
+    throw new LedgerRuleError(`A ${transaction.kind} transaction pays no delivery`);
+  }
   const [a, b] = transaction.postings;
   if (transaction.postings.length !== 2 || !a || !b) throw new LedgerRuleError(`A ${transaction.kind} moves money between exactly two accounts`);
   const from = a.amountCents < 0 ? a : b;
@@ -147,29 +186,29 @@ function checkShape(db: Db, transaction: NewTransaction): void {
       }
       break;
     case 'delivery': {
-      // Ring-fenced money reaches the place that recorded the delivery: its amount, once.
-      const delivery = q.delivery.get(transaction.deliveryId ?? 0);
-      if (!delivery || delivery.orderId !== transaction.orderId || !('placeId' in to.owner) || delivery.placeId !== to.owner.placeId) {
-        throw new LedgerRuleError('A delivery transaction pays the place of a recorded delivery of that order');
+      // Ring-fenced money reaches the place that recorded the deliveries: their amount, once.
+      const group = deliveryGroup(q.paidRange, transaction);
+      if (group.minPlaceId !== group.maxPlaceId || !('placeId' in to.owner) || group.minPlaceId !== to.owner.placeId) {
+        throw new LedgerRuleError('A delivery transaction pays the place of recorded deliveries of that order');
       }
-      if (to.amountCents !== delivery.amountCents || q.postedFor.get(transaction.deliveryId!, 'delivery')) {
-        throw new LedgerRuleError('A delivery is paid its own amount, once');
-      }
+      if (to.amountCents !== group.amountCents || group.alreadyPosted > 0) throw new LedgerRuleError('Deliveries are paid their own amount, once');
       break;
     }
     case 'pooling_fee': {
-      // A place's fee goes to the partnership it delivered under, for one delivery, once, within its amount.
-      const delivery = q.delivery.get(transaction.deliveryId ?? 0);
+      // A place's fees go to the partnership it delivered under, for those deliveries, once.
+      const group = deliveryGroup(q.feeRange, transaction);
       if (
-        !delivery ||
         !('placeId' in from.owner) ||
-        delivery.placeId !== from.owner.placeId ||
+        group.minPlaceId !== group.maxPlaceId ||
+        group.minPlaceId !== from.owner.placeId ||
         !('organisationId' in to.owner) ||
-        delivery.partnershipOrganisationId !== to.owner.organisationId ||
-        to.amountCents > delivery.amountCents ||
-        q.postedFor.get(transaction.deliveryId!, 'pooling_fee')
+        group.solo > 0 ||
+        group.minPartnershipId !== group.maxPartnershipId ||
+        group.minPartnershipId !== to.owner.organisationId ||
+        to.amountCents !== group.amountCents ||
+        group.alreadyPosted > 0
       ) {
-        throw new LedgerRuleError('A pooling fee is taken once on a delivery made under that partnership, within its amount');
+        throw new LedgerRuleError('A pooling fee is taken once on deliveries made under that partnership, their own fees');
       }
       break;
     }
@@ -200,7 +239,6 @@ export function postTransaction(db: Db, transaction: NewTransaction): number {
   const transactionId = statements(db).insertTransaction.get(
     transaction.kind,
     transaction.orderId ?? null,
-    transaction.deliveryId ?? null,
     transaction.reference ?? null,
     transaction.memo ?? '',
     transaction.idempotencyKey ?? null,
@@ -217,6 +255,10 @@ export function postTransaction(db: Db, transaction: NewTransaction): number {
       if (String(error).includes('ledger_accounts_ringfence_check')) throw new LedgerRuleError(`The ${posting.owner.kind} account would go below zero`);
       throw error;
     }
+  }
+  if (transaction.deliveries) {
+    const { firstId, lastId } = transaction.deliveries;
+    (transaction.kind === 'delivery' ? statements(db).markPaid : statements(db).markFee).run(transactionId, firstId, lastId);
   }
   return transactionId;
 }

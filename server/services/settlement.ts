@@ -27,10 +27,7 @@ interface PlaceTotal {
 const UNSETTLED_BY_PLACE_YEAR = `
   select d.place_id as placeId, cast(substr(d.delivered_on, 1, 4) as integer) as year, sum(d.quantity) as services,
     sum(d.amount_cents) as gross,
-    coalesce(sum((select e.amount_cents from ledger_transactions t
-                  join ledger_entries e on e.transaction_id = t.id
-                  join ledger_accounts a on a.id = e.account_id and a.kind = 'partnership'
-                  where t.delivery_id = d.id and t.kind = 'pooling_fee')), 0) as fees
+    sum(d.pooling_fee_cents) as fees
   from deliveries d where d.payout_id is null and d.delivered_on <= ?
   group by d.place_id, year order by d.place_id, year`;
 

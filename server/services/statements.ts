@@ -41,9 +41,7 @@ export function placeStatement(db: Db, placeId: number, month: string) {
   const lines = db.$client
     .prepare(
       `select d.order_id as orderId, o.title as orderTitle, d.service, sum(d.quantity) as services, sum(d.amount_cents) as grossCents,
-         coalesce(sum((select e.amount_cents from ledger_transactions t join ledger_entries e on e.transaction_id = t.id
-                        join ledger_accounts a on a.id = e.account_id and a.kind = 'partnership'
-                        where t.delivery_id = d.id and t.kind = 'pooling_fee')), 0) as feesCents
+         sum(d.pooling_fee_cents) as feesCents
        from deliveries d join service_orders o on o.id = d.order_id
        where ${where} group by d.order_id, d.service order by d.order_id, d.service`,
     )

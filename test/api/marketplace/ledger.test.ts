@@ -206,7 +206,7 @@ describe('postTransaction, the only way money moves', () => {
     expectRefused(out('delivery', { kind: 'funder', organisationId: m.funder.organisationId }), 'A delivery cannot move money from a order_ringfence account to a funder account');
     expectRefused(out('delivery', { kind: 'order_ringfence', orderId: otherOrderId }), 'to a order_ringfence account');
     // A delivery pays only the place of a recorded delivery of that order.
-    expectRefused(out('delivery', { kind: 'place', placeId }), 'A delivery transaction pays the place of a recorded delivery of that order');
+    expectRefused(out('delivery', { kind: 'place', placeId }), 'A delivery transaction names the deliveries it pays');
     // Money goes into a ring-fenced account only as funding from a funder (or its credit).
     expectRefused(
       { kind: 'funding', orderId, postings: [{ owner: ringFence, amountCents: -500 }, { owner: { kind: 'funder', organisationId: m.funder.organisationId }, amountCents: 500 }] },

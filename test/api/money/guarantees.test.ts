@@ -83,8 +83,8 @@ describe('ring-fenced money only reaches a place for a delivery or its own funde
     const { delivery } = await m.as.actor.deliveries.record.mutate(deliveryOf(awardId, 1));
     const otherOrderId = await fundedOrder(m.as.funder, m.funder.organisationId, { quantity: 5 });
 
-    expectRefused({ ...move('delivery', otherOrderId, { kind: 'order_ringfence', orderId: otherOrderId }, { kind: 'place', placeId: quimper }, 1_000), deliveryId: delivery.id }, 'A delivery transaction pays the place of a recorded delivery of that order');
-    expectRefused({ ...move('delivery', undefined, { kind: 'order_ringfence', orderId }, { kind: 'place', placeId: quimper }, 1_000), deliveryId: delivery.id }, 'A ring-fenced account only moves within its own order’s transactions');
+    expectRefused({ ...move('delivery', otherOrderId, { kind: 'order_ringfence', orderId: otherOrderId }, { kind: 'place', placeId: quimper }, 1_000), deliveries: { firstId: delivery.id, lastId: delivery.id } }, 'A delivery transaction pays recorded deliveries of its own order');
+    expectRefused({ ...move('delivery', undefined, { kind: 'order_ringfence', orderId }, { kind: 'place', placeId: quimper }, 1_000), deliveries: { firstId: delivery.id, lastId: delivery.id } }, 'A ring-fenced account only moves within its own order’s transactions');
   });
 
   it('refuses a credit note of one order paid from the ring-fence of another order of the same funder', async () => {
@@ -198,8 +198,8 @@ describe('what a place is owed only leaves as its pooling fee or its payout to t
     const { delivery } = await m.as.actor.deliveries.record.mutate(deliveryOf(awardId, 1));
     const ringFence: AccountOwner = { kind: 'order_ringfence', orderId };
 
-    expectRefused({ ...move('delivery', orderId, ringFence, { kind: 'place', placeId: quimper }, 1_000), deliveryId: delivery.id });
-    expectRefused({ ...move('delivery', orderId, ringFence, { kind: 'place', placeId: quimper }, 9_000), deliveryId: delivery.id });
+    expectRefused({ ...move('delivery', orderId, ringFence, { kind: 'place', placeId: quimper }, 1_000), deliveries: { firstId: delivery.id, lastId: delivery.id } });
+    expectRefused({ ...move('delivery', orderId, ringFence, { kind: 'place', placeId: quimper }, 9_000), deliveries: { firstId: delivery.id, lastId: delivery.id } });
   });
 });
 

@@ -304,11 +304,12 @@ describe('the place statement', () => {
       (
         w.db.$client
           .prepare(
-            `select coalesce(sum(e.amount_cents), 0) as total from deliveries d join ledger_transactions t on t.delivery_id = d.id and t.kind = ?
+            `select coalesce(sum(e.amount_cents), 0) as total from ledger_transactions t
              join ledger_entries e on e.transaction_id = t.id join ledger_accounts a on a.id = e.account_id and a.kind = ?
-             where d.payout_id = ? and d.place_id = ?`,
+             where t.kind = ? and t.id in (select case ? when 'delivery' then ledger_transaction_id else fee_transaction_id end
+                                            from deliveries where payout_id = ? and place_id = ?)`,
           )
-          .get(kind, accountKind, payoutId, placeId) as { total: number }
+          .get(accountKind, kind, kind, payoutId, placeId) as { total: number }
       ).total;
     const services = (w.db.$client.prepare('select coalesce(sum(quantity), 0) as n from deliveries where payout_id = ?').get(payoutId) as { n: number }).n;
     const row = w.db.$client.prepare('select gross_cents as gross, fees_cents as fees, net_cents as net from payouts where id = ?').get(payoutId) as { gross: number; fees: number; net: number };

@@ -25,9 +25,10 @@ const entriesOfDelivery = (deliveryId: number) =>
     .prepare(
       `select t.id as transactionId, t.kind, a.key as account, e.amount_cents as amountCents
        from ledger_transactions t join ledger_entries e on e.transaction_id = t.id join ledger_accounts a on a.id = e.account_id
-       where t.delivery_id = ? order by t.id, e.id`,
+       where t.id in (select ledger_transaction_id from deliveries where id = ? union select fee_transaction_id from deliveries where id = ?)
+       order by t.id, e.id`,
     )
-    .all(deliveryId) as Entry[];
+    .all(deliveryId, deliveryId) as Entry[];
 
 const byTransaction = (entries: Entry[]) => {
   const groups = new Map<number, Entry[]>();
