@@ -1,5 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { preparedFor } from '../../db/prepared';
 import { fundingRounds, serviceOrders } from '../../db/schema';
 import { toPublicNationalDashboard, toPublicRoundDashboard } from '../../shared/domain/dashboards';
 import { orderDepartements } from '../../shared/domain/orders';
@@ -20,6 +21,22 @@ export interface DashboardContext {
 }
 
 const FEED_LENGTH = 30;
+
+// Every recorded delivery publishes: prepared once per connection, not rebuilt per call.
+const statements = preparedFor((db) => ({
+  openRounds: db.select().from(fundingRounds).where(eq(fundingRounds.status, 'open')).prepare(),
+  order: db
+    .select({
+      id: serviceOrders.id,
+      roundId: serviceOrders.roundId,
+      title: serviceOrders.title,
+      departementCodes: serviceOrders.departementCodes,
+      communeCodes: serviceOrders.communeCodes,
+    })
+    .from(serviceOrders)
+    .where(eq(serviceOrders.id, sql.placeholder('id')))
+    .prepare(),
+}));
 const feeds = new WeakMap<EventBus, Map<number, RoundActivity[]>>();
 
 /** The latest activity lines of a round, newest first (kept in memory: a live feed of the event). */
@@ -44,7 +61,7 @@ export function publishDashboards(
   change: { departementCodes: readonly string[]; orderId?: number; activity?: Pick<RoundActivity, 'kind' | 'count' | 'amountCents'> },
 ): void {
   const { bus, db, ratio } = ctx;
-  const open = db.select().from(fundingRounds).where(eq(fundingRounds.status, 'open')).all();
+  const open = statements(db).openRounds.all();
   publishRounds(ctx, open, change.departementCodes, change.orderId, change.activity);
   const year = new Date().getUTCFullYear();
   bus.publishLazy('national', 'national.updated', String(year), () => ({ year, dashboard: nationalDashboard(db, year, ratio) }));
@@ -62,7 +79,7 @@ export function publishRounds(
   const { bus, db, ratio } = ctx;
   const change = { departementCodes, orderId, activity };
   const open = rounds;
-  const order = change.orderId ? db.select().from(serviceOrders).where(eq(serviceOrders.id, change.orderId)).get() : undefined;
+  const order = change.orderId ? statements(db).order.get({ id: change.orderId }) : undefined;
   for (const round of open) {
     const touched = order?.roundId === round.id || change.departementCodes.some((code) => round.departementCodes.includes(code));
     if (!touched) continue;
@@ -82,7 +99,7 @@ export function publishRounds(
 
 /** The départements an order touches, for the dashboards it moves. */
 export function departementsOfOrder(db: Db, orderId: number): string[] {
-  const order = db.select().from(serviceOrders).where(and(eq(serviceOrders.id, orderId))).get();
+  const order = statements(db).order.get({ id: orderId });
   return order ? orderDepartements(order) : [];
 }
 

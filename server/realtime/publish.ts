@@ -19,8 +19,8 @@ export function publishPlaceFigures(bus: EventBus, placeId: number, figures: Pla
  * the order moves (its round, its territory, the nation) follow, with an activity line if given.
  */
 export function publishOrder(ctx: DashboardContext, orderId: number, activity?: Pick<RoundActivity, 'kind' | 'count' | 'amountCents'>): void {
-  const payload = orderEventPayload(ctx.db, orderId);
-  ctx.bus.publish(`order:${orderId}`, 'order.updated', payload);
+  // Computed when the room flushes, and only if someone follows the order: a burst of deliveries costs one.
+  ctx.bus.publishLazy(`order:${orderId}`, 'order.updated', String(orderId), () => orderEventPayload(ctx.db, orderId));
   publishDashboards(ctx, { departementCodes: departementsOfOrder(ctx.db, orderId), orderId, activity });
 }
 

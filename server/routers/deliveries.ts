@@ -8,9 +8,12 @@ import { authedProcedure, costly, router } from '../trpc';
 /** After commit: each place's figures, then each order once with its activity line (services, amount). */
 export function publishDeliveries(ctx: DashboardContext, results: DeliveryResult[]) {
   const orders = new Map<number, { count: number; amountCents: number }>();
+  const places = new Set<number>();
   for (const result of results) {
     if (result.replayed) continue;
-    publishPlaceFigures(ctx.bus, result.placeId, result.figures);
+    // The rows of one place carry the same figures (after the whole write): published once.
+    if (!places.has(result.placeId)) publishPlaceFigures(ctx.bus, result.placeId, result.figures);
+    places.add(result.placeId);
     const total = orders.get(result.orderId) ?? { count: 0, amountCents: 0 };
     orders.set(result.orderId, { count: total.count + result.delivery.quantity, amountCents: total.amountCents + result.delivery.amountCents });
   }

@@ -249,8 +249,10 @@ function writeAccepted(db: Db, user: SessionUser, accepted: Accepted[], read: Re
   }
 
   for (const { placeId, year, delta } of figures.values()) bumpPlaceFigures(db, placeId, year, delta);
-  // Completed once awarding is over (in delivery) and everything awarded is delivered.
-  for (const orderId of new Set(accepted.map((row) => row.award.orderId))) {
+  // Completed once awarding is over (in delivery) and everything awarded is delivered: only worth
+  // summing the order's awards when one of them has just been delivered in full.
+  const finished = accepted.filter((row) => row.award.deliveredQuantity === row.award.quantity);
+  for (const orderId of new Set(finished.map((row) => row.award.orderId))) {
     const order = read.order(orderId)!;
     const progress = q.orderProgress.get(orderId)!;
     if (order.status === 'in_delivery' && progress.delivered === progress.awarded) {

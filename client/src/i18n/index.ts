@@ -1,19 +1,30 @@
 import { createSignal } from 'solid-js';
 import { formatMoney } from '../../../shared/money';
-import { en } from './en';
 import { fr, type MessageKey } from './fr';
 
 export type Locale = 'fr' | 'en';
-const dictionaries: Record<Locale, Record<MessageKey, string>> = { fr, en };
 const STORAGE_KEY = 'aptic.locale';
+
+// French is the product's language and ships with every page; the English messages are a chunk
+// of their own, loaded when someone picks English (the texts switch as soon as it arrives).
+const [english, setEnglish] = createSignal<Record<MessageKey, string>>();
+let englishLoading: Promise<void> | undefined;
+function loadEnglish(): Promise<void> {
+  englishLoading ??= import('./en').then((module) => {
+    setEnglish(() => module.en);
+  });
+  return englishLoading;
+}
 
 const initial: Locale = localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'fr';
 const [locale, setLocaleSignal] = createSignal<Locale>(initial);
 document.documentElement.lang = initial;
+if (initial === 'en') void loadEnglish();
 
 export { locale };
 
 export function setLocale(next: Locale): void {
+  if (next === 'en') void loadEnglish();
   localStorage.setItem(STORAGE_KEY, next);
   document.documentElement.lang = next;
   setLocaleSignal(next);
@@ -21,7 +32,7 @@ export function setLocale(next: Locale): void {
 
 /** Translates a key, reactive to the locale: `t('place.qualifiedOn', { date })`. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = dictionaries[locale()][key];
+  const template = (locale() === 'en' ? english() : undefined)?.[key] ?? fr[key];
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
