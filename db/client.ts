@@ -22,6 +22,9 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // 32 MiB of page cache instead of SQLite's 2 MiB: at national scale (millions of deliveries) the
+  // indexes a write searches (idempotency keys, beneficiaries) no longer go back to the OS per page.
+  sqlite.pragma('cache_size = -32768');
   const db = drizzle(sqlite, { schema }) as Db;
   // Every transaction takes the write lock when it begins (BEGIN IMMEDIATE), waiting up to the
   // busy timeout: a deferred one that reads then writes fails at once with SQLITE_BUSY when

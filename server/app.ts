@@ -36,6 +36,20 @@ function requestProtocol(c: HonoContext, trustProxy: boolean): 'http:' | 'https:
   return new URL(c.req.url).protocol === 'https:' ? 'https:' : 'http:';
 }
 
+/** The tRPC context of one HTTP request: its session (from the cookie), address, scheme and cookie setter. */
+export function requestContext(deps: AppDeps, opts: { resHeaders: Headers }, c: HonoContext) {
+  const env = deps.config;
+  const token = readSessionToken(c.req.header('cookie'));
+  return createContext(deps, {
+    user: resolveSession(deps.db, token),
+    sessionToken: token,
+    ip: clientIp(c, env.TRUST_PROXY),
+    secure: requestProtocol(c, env.TRUST_PROXY) === 'https:',
+    origin: `${requestProtocol(c, env.TRUST_PROXY)}//${new URL(c.req.url).host}`,
+    setCookie: (header) => opts.resHeaders.append('set-cookie', header),
+  }) as unknown as Record<string, unknown>;
+}
+
 /** The Hono app: security headers, health, tRPC and the built client. Testable with `app.request`. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -94,17 +108,7 @@ export function createApp(deps: AppDeps) {
       router: appRouter,
       endpoint: '/trpc',
       maxBatchSize: MAX_BATCH_SIZE,
-      createContext: (opts, c) => {
-        const token = readSessionToken(c.req.header('cookie'));
-        return createContext(deps, {
-          user: resolveSession(deps.db, token),
-          sessionToken: token,
-          ip: clientIp(c, env.TRUST_PROXY),
-          secure: requestProtocol(c, env.TRUST_PROXY) === 'https:',
-          origin: `${requestProtocol(c, env.TRUST_PROXY)}//${new URL(c.req.url).host}`,
-          setCookie: (header) => opts.resHeaders.append('set-cookie', header),
-        }) as unknown as Record<string, unknown>;
-      },
+      createContext: (opts, c) => requestContext(deps, opts, c),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'} failed`, error);
       },

@@ -1,37 +1,48 @@
 import { Route, Router } from '@solidjs/router';
-import type { Component } from 'solid-js';
+import { lazy, type Component } from 'solid-js';
 import { Layout } from './components/layout';
 import { SignedIn } from './components/signed-in';
-import { ApplicationPage } from './routes/application';
-import { AuditPage } from './routes/audit';
-import { CreditNotePage } from './routes/credit-note';
-import { CreditsPage } from './routes/credits';
-import { DeliveryImportPage } from './routes/delivery-import';
-import { DraftEditorPage } from './routes/draft-editor';
-import { FunderStatementPage } from './routes/funder-statement';
 import { HomeRedirect } from './routes/home';
-import { InvitationsPage } from './routes/invitations';
-import { NationalPage, PublicNationalPage } from './routes/national';
-import { NewOrderPage } from './routes/new-order';
-import { NewPartnershipPage } from './routes/new-partnership';
 import { NotFound } from './routes/not-found';
-import { OpenOrdersPage } from './routes/open-orders';
-import { OrderPage } from './routes/order';
-import { OrganisationSpace } from './routes/organisation-space';
-import { PartnershipPage } from './routes/partnership';
-import { PartnershipsPage } from './routes/partnerships';
-import { PlacePage } from './routes/place';
-import { PlaceStatementPage } from './routes/place-statement';
-import { PlacesImportPage } from './routes/places-import';
-import { QualificationQueuePage } from './routes/qualification-queue';
-import { PublicRoundPage, RoundDashboardPage } from './routes/round-dashboard';
-import { RoundKioskPage } from './routes/round-kiosk';
-import { RoundsPage } from './routes/rounds';
-import { SafeguardingPage } from './routes/safeguarding';
-import { SettlementsPage } from './routes/settlements';
-import { SignInPage } from './routes/sign-in';
-import { AccountPage } from './routes/account';
-import { SpendingPage } from './routes/spending';
+
+/**
+ * Each page is its own chunk, fetched when its route is first shown: a live dashboard on a
+ * projector or a phone loads the dashboard, not the forms (and their schemas) of every other page.
+ * Only the shell (layout, session, i18n, realtime) and the two tiny redirect pages stay in the
+ * entry chunk.
+ */
+const page = <K extends string>(load: () => Promise<Record<K, Component>>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
+
+const AccountPage = page(() => import('./routes/account'), 'AccountPage');
+const ApplicationPage = page(() => import('./routes/application'), 'ApplicationPage');
+const AuditPage = page(() => import('./routes/audit'), 'AuditPage');
+const CreditNotePage = page(() => import('./routes/credit-note'), 'CreditNotePage');
+const CreditsPage = page(() => import('./routes/credits'), 'CreditsPage');
+const DeliveryImportPage = page(() => import('./routes/delivery-import'), 'DeliveryImportPage');
+const DraftEditorPage = page(() => import('./routes/draft-editor'), 'DraftEditorPage');
+const FunderStatementPage = page(() => import('./routes/funder-statement'), 'FunderStatementPage');
+const InvitationsPage = page(() => import('./routes/invitations'), 'InvitationsPage');
+const NationalPage = page(() => import('./routes/national'), 'NationalPage');
+const PublicNationalPage = page(() => import('./routes/national'), 'PublicNationalPage');
+const NewOrderPage = page(() => import('./routes/new-order'), 'NewOrderPage');
+const NewPartnershipPage = page(() => import('./routes/new-partnership'), 'NewPartnershipPage');
+const OpenOrdersPage = page(() => import('./routes/open-orders'), 'OpenOrdersPage');
+const OrderPage = page(() => import('./routes/order'), 'OrderPage');
+const OrganisationSpace = page(() => import('./routes/organisation-space'), 'OrganisationSpace');
+const PartnershipPage = page(() => import('./routes/partnership'), 'PartnershipPage');
+const PartnershipsPage = page(() => import('./routes/partnerships'), 'PartnershipsPage');
+const PlacePage = page(() => import('./routes/place'), 'PlacePage');
+const PlaceStatementPage = page(() => import('./routes/place-statement'), 'PlaceStatementPage');
+const PlacesImportPage = page(() => import('./routes/places-import'), 'PlacesImportPage');
+const QualificationQueuePage = page(() => import('./routes/qualification-queue'), 'QualificationQueuePage');
+const RoundDashboardPage = page(() => import('./routes/round-dashboard'), 'RoundDashboardPage');
+const PublicRoundPage = page(() => import('./routes/round-dashboard'), 'PublicRoundPage');
+const RoundKioskPage = page(() => import('./routes/round-kiosk'), 'RoundKioskPage');
+const RoundsPage = page(() => import('./routes/rounds'), 'RoundsPage');
+const SafeguardingPage = page(() => import('./routes/safeguarding'), 'SafeguardingPage');
+const SettlementsPage = page(() => import('./routes/settlements'), 'SettlementsPage');
+const SignInPage = page(() => import('./routes/sign-in'), 'SignInPage');
+const SpendingPage = page(() => import('./routes/spending'), 'SpendingPage');
 
 /** A private page: rendered once the user is known, the sign-in page otherwise. */
 const privatePage = (Page: Component) => () => (

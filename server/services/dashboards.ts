@@ -1,6 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client';
-import { awards, departementYearFigures, orderFundings, places, placeYearFigures, serviceOrders } from '../../db/schema';
+import { memoPerState } from './state-memo';
+import { awards, departementYearFigures, orderFundings, serviceOrders } from '../../db/schema';
 import { isRuralCommune } from '../../shared/domain/communes';
 import { countByStatus, rangePosition, revenueHistogram } from '../../shared/domain/dashboards';
 import { ORDER_STATUSES, type OrderStatus } from '../../shared/domain/enums';
@@ -10,49 +12,75 @@ import { getRound } from './rounds';
 
 /**
  * Dashboards read maintained rows only — place-year figures, département funding, awards — and
- * never scan deliveries (DESIGN §6): each figure below is a sum over at most a few thousand rows.
+ * never scan deliveries (DESIGN §6): each figure below is a sum over at most a few thousand rows,
+ * but the money of a national year, which sums that year's awards (tens of thousands).
  * Everything here is an aggregate: no person, no bid content; public views reuse it as is.
  */
 
-/** Qualified places of some départements with their figures for a year. */
-function placesWithFigures(db: Db, departementCodes: readonly string[] | null, year: number) {
-  return db
-    .select({
-      id: places.id,
-      departementCode: places.departementCode,
-      mainCommuneCode: places.mainCommuneCode,
-      servicesDelivered: sql<number>`coalesce(${placeYearFigures.servicesDelivered}, 0)`,
-      revenueDeliveredCents: sql<number>`coalesce(${placeYearFigures.revenueDeliveredCents}, 0)`,
-      revenueCommittedCents: sql<number>`coalesce(${placeYearFigures.revenueCommittedCents}, 0)`,
-      beneficiaries: sql<number>`coalesce(${placeYearFigures.beneficiaries}, 0)`,
-      revenueSettledCents: sql<number>`coalesce(${placeYearFigures.revenueSettledCents}, 0)`,
-      revenuePaidCents: sql<number>`coalesce(${placeYearFigures.revenuePaidCents}, 0)`,
-    })
-    .from(places)
-    .leftJoin(placeYearFigures, and(eq(placeYearFigures.placeId, places.id), eq(placeYearFigures.year, year)))
-    .where(departementCodes ? and(eq(places.status, 'qualified'), inArray(places.departementCode, [...departementCodes])) : eq(places.status, 'qualified'))
-    .all();
+interface PlaceFiguresRow {
+  id: number;
+  departementCode: string;
+  mainCommuneCode: string;
+  servicesDelivered: number;
+  revenueDeliveredCents: number;
+  revenueCommittedCents: number;
+  beneficiaries: number;
+  revenueSettledCents: number;
+  revenuePaidCents: number;
 }
 
-function departementBalances(db: Db, departementCodes: readonly string[] | null, year: number, ratio: RatioConfig, placeRows: ReturnType<typeof placesWithFigures>) {
+const PLACES_WITH_FIGURES = `select p.id, p.departement_code, p.main_commune_code, coalesce(f.services_delivered, 0), coalesce(f.revenue_delivered_cents, 0),
+    coalesce(f.revenue_committed_cents, 0), coalesce(f.beneficiaries, 0), coalesce(f.revenue_settled_cents, 0), coalesce(f.revenue_paid_cents, 0)
+  from places p left join place_year_figures f on f.place_id = p.id and f.year = ?
+  where p.status = 'qualified'`;
+
+type PlaceFiguresTuple = [number, string, string, number, number, number, number, number, number];
+
+/**
+ * Qualified places of some départements (all of them: null) with their figures for a year. Plain
+ * SQL read as arrays: for the country's 3 000 rows, building row objects in the driver (and more
+ * so through the query builder) costs several times the query itself.
+ */
+function placesWithFigures(db: Db, departementCodes: readonly string[] | null, year: number): PlaceFiguresRow[] {
+  const rows = departementCodes
+    ? db.$client
+        .prepare<[number, string], PlaceFiguresTuple>(`${PLACES_WITH_FIGURES} and p.departement_code in (select value from json_each(?))`)
+        .raw()
+        .all(year, JSON.stringify(departementCodes))
+    : db.$client.prepare<[number], PlaceFiguresTuple>(PLACES_WITH_FIGURES).raw().all(year);
+  return rows.map((r) => ({
+    id: r[0],
+    departementCode: r[1],
+    mainCommuneCode: r[2],
+    servicesDelivered: r[3],
+    revenueDeliveredCents: r[4],
+    revenueCommittedCents: r[5],
+    beneficiaries: r[6],
+    revenueSettledCents: r[7],
+    revenuePaidCents: r[8],
+  }));
+}
+
+function departementBalances(db: Db, departementCodes: readonly string[] | null, year: number, ratio: RatioConfig, placeRows: readonly PlaceFiguresRow[]) {
   const funding = db
     .select({ code: departementYearFigures.departementCode, cents: departementYearFigures.fundingCents })
     .from(departementYearFigures)
     .where(eq(departementYearFigures.year, year))
     .all();
-  const codes = departementCodes ?? [...new Set([...funding.map((f) => f.code), ...placeRows.map((p) => p.departementCode)])].sort();
+  // Indexed once: the national view crosses a hundred départements with 3 000 places.
+  const fundingByCode = new Map(funding.map((f) => [f.code, f.cents]));
+  const placesByCode = new Map<string, number>();
+  for (const p of placeRows) placesByCode.set(p.departementCode, (placesByCode.get(p.departementCode) ?? 0) + 1);
+  const codes = departementCodes ?? [...new Set([...fundingByCode.keys(), ...placesByCode.keys()])].sort();
   return codes.map((code) => ({
     code,
     nom: findDepartement(code)?.nom ?? code,
-    ...territoryBalance(
-      { fundingCents: funding.find((f) => f.code === code)?.cents ?? 0, qualifiedPlaces: placeRows.filter((p) => p.departementCode === code).length },
-      ratio,
-    ),
+    ...territoryBalance({ fundingCents: fundingByCode.get(code) ?? 0, qualifiedPlaces: placesByCode.get(code) ?? 0 }, ratio),
   }));
 }
 
 /** The places part of every dashboard: by status, histogram, rural share, ranges. */
-function placesPicture(rows: ReturnType<typeof placesWithFigures>, ratio: RatioConfig) {
+function placesPicture(rows: readonly PlaceFiguresRow[], ratio: RatioConfig) {
   const delivered = rows.map((r) => r.revenueDeliveredCents);
   const projected = rows.map((r) => r.revenueDeliveredCents + r.revenueCommittedCents);
   const services = rows.reduce((sum, r) => sum + r.servicesDelivered, 0);
@@ -75,9 +103,12 @@ function placesPicture(rows: ReturnType<typeof placesWithFigures>, ratio: RatioC
   };
 }
 
-/** Money of a set of orders: posted (published amounts), funded, awarded, delivered. */
-function orderMoney(db: Db, orderIds: number[]) {
-  if (orderIds.length === 0) return { postedCents: 0, fundedCents: 0, awardedCents: 0, deliveredCents: 0 };
+/**
+ * Money of a set of orders, given as the subquery selecting their ids (a round's, a year's):
+ * posted (published amounts), funded, awarded, delivered. A subquery rather than a list of ids,
+ * so a national year of thousands of orders is not bound as thousands of parameters per read.
+ */
+function orderMoney(db: Db, orderIds: SQLiteSelect) {
   const posted = db
     .select({ cents: sql<number>`coalesce(sum(${serviceOrders.quantity} * ${serviceOrders.unitPriceCents}), 0)` })
     .from(serviceOrders)
@@ -99,34 +130,42 @@ function orderMoney(db: Db, orderIds: number[]) {
   return { postedCents: posted, fundedCents: funded, awardedCents: awarded.awarded, deliveredCents: awarded.delivered };
 }
 
-export function roundDashboard(db: Db, roundId: number, ratio: RatioConfig) {
+export function computeRoundDashboard(db: Db, roundId: number, ratio: RatioConfig) {
   const round = getRound(db, roundId);
   // The places' current year, within the round's own years (a winter round spans two).
   const year = Math.min(Math.max(new Date().getUTCFullYear(), Number(round.opensOn.slice(0, 4))), Number(round.closesOn.slice(0, 4)));
-  const orders = db.select({ id: serviceOrders.id, status: serviceOrders.status }).from(serviceOrders).where(eq(serviceOrders.roundId, roundId)).all();
-  const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, orders.filter((o) => o.status === s).length])) as Record<OrderStatus, number>;
+  const roundOrders = eq(serviceOrders.roundId, roundId);
+  const counts = db
+    .select({ status: serviceOrders.status, n: sql<number>`count(*)` })
+    .from(serviceOrders)
+    .where(roundOrders)
+    .groupBy(serviceOrders.status)
+    .all();
+  const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, counts.find((c) => c.status === s)?.n ?? 0])) as Record<OrderStatus, number>;
   const rows = placesWithFigures(db, round.departementCodes, year);
   return {
     round: { id: round.id, name: round.name, status: round.status, opensOn: round.opensOn, closesOn: round.closesOn, departementCodes: round.departementCodes, targetCents: round.targetCents },
     year,
-    money: { targetCents: round.targetCents, ...orderMoney(db, orders.map((o) => o.id)) },
+    money: { targetCents: round.targetCents, ...orderMoney(db, db.select({ id: serviceOrders.id }).from(serviceOrders).where(roundOrders).$dynamic()) },
     ordersByStatus,
     places: placesPicture(rows, ratio),
     departements: departementBalances(db, round.departementCodes, year, ratio, rows),
   };
 }
 
-export type RoundDashboard = ReturnType<typeof roundDashboard>;
+/** A round's dashboard, computed once per state of the database (its watchers share it). */
+export const roundDashboard = memoPerState(computeRoundDashboard, (roundId, ratio) => `${roundId}:${ratioKey(ratio)}`);
 
-export function nationalDashboard(db: Db, year: number, ratio: RatioConfig) {
+export type RoundDashboard = ReturnType<typeof computeRoundDashboard>;
+
+export function computeNationalDashboard(db: Db, year: number, ratio: RatioConfig) {
   const rows = placesWithFigures(db, null, year);
   const departements = departementBalances(db, null, year, ratio, rows);
   const yearOrders = db
     .select({ id: serviceOrders.id })
     .from(serviceOrders)
     .where(sql`substr(${serviceOrders.deliveryStartsOn}, 1, 4) = ${String(year)}`)
-    .all()
-    .map((o) => o.id);
+    .$dynamic();
   return {
     year,
     targetPlaces: ratio.targetPlaces,
@@ -140,3 +179,8 @@ export function nationalDashboard(db: Db, year: number, ratio: RatioConfig) {
 }
 
 export type NationalDashboard = ReturnType<typeof nationalDashboard>;
+
+/** The national dashboard of a year, computed once per state of the database. */
+export const nationalDashboard = memoPerState(computeNationalDashboard, (year, ratio) => `${year}:${ratioKey(ratio)}`);
+
+const ratioKey = (ratio: RatioConfig) => JSON.stringify(ratio);

@@ -6,12 +6,13 @@ import { monthEnd, previousMonth } from '../../shared/domain/months';
 import { makeMember, makePlace } from '../factories';
 import { beneficiaryRef, makeAwards, makeBid, makeOrder, sessionUserOf } from '../factories/marketplace';
 import { createTestDb } from '../setup/db';
+import { measure, type ScenarioResult } from './scenario';
 
 /**
  * The monthly settlement: a month of deliveries over many places turned into payouts in one
  * transaction. Baseline: the bare `group by place` over the same unsettled rows, same run.
  */
-export async function benchSettlement(placeCount = 200, perPlace = 100) {
+export async function benchSettlement(placeCount = 200, perPlace = 100): Promise<ScenarioResult> {
   const db = createTestDb();
   const funder = await makeMember(db, 'funder');
   const actor = await makeMember(db, 'actor');
@@ -53,5 +54,11 @@ export async function benchSettlement(placeCount = 200, perPlace = 100) {
   t = performance.now();
   const result = runSettlement(db, month, operator.user.id, today);
   const settleMs = performance.now() - t;
-  return { deliveries: rows.length, payouts: result.payouts, baselineMs, settleMs };
+  return {
+    id: 'settlement',
+    title: 'Monthly settlement (context, no target)',
+    measures: [measure('raw group by place over the unsettled rows', baselineMs, 'ms', true), measure('runSettlement', settleMs, 'ms')],
+    targets: [],
+    notes: [`${rows.length.toLocaleString('fr-FR')} deliveries of ${result.payouts} places turned into payouts in one transaction`],
+  };
 }

@@ -54,16 +54,30 @@ function readCpuSeconds(pid: number): number | undefined {
   }
 }
 
+export interface StartServerOptions {
+  /**
+   * An existing database to serve (migrated at start, never seeded, left in place at stop), such as
+   * a copy of the national bench dataset. Without it, a fresh temporary database with the demo.
+   */
+  databasePath?: string;
+  /** The entry script, relative to `root` (default `server/main.ts`; the HTTP bench has its own around it). */
+  entry?: string;
+  /** Extra environment for the server process. */
+  env?: Record<string, string>;
+}
+
 /**
  * The real server (`server/main.ts`) as a child process on a fresh temporary database with the
- * demo seeded, listening on loopback on a port the system picks; resolves once /api/health answers.
+ * demo seeded (or on `options.databasePath`), listening on loopback on a port the system picks;
+ * resolves once /api/health answers.
  */
-export async function startServer(root: string, timeoutMs: number, nodeArgs: string[] = []): Promise<SoakServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'aptic-soak-'));
-  const databasePath = join(dir, 'soak.db');
-  const child = spawn(process.execPath, [...nodeArgs, '--expose-gc', '--import', 'tsx', '--import', './test/soak/memory-probe.ts', 'server/main.ts'], {
+export async function startServer(root: string, timeoutMs: number, nodeArgs: string[] = [], options: StartServerOptions = {}): Promise<SoakServer> {
+  const dir = options.databasePath ? undefined : mkdtempSync(join(tmpdir(), 'aptic-soak-'));
+  const databasePath = options.databasePath ?? join(dir!, 'soak.db');
+  const entry = options.entry ?? 'server/main.ts';
+  const child = spawn(process.execPath, [...nodeArgs, '--expose-gc', '--import', 'tsx', '--import', './test/soak/memory-probe.ts', entry], {
     cwd: root,
-    env: { ...process.env, DATABASE_PATH: databasePath, SEED_DEMO: 'true', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production' },
+    env: { ...process.env, DATABASE_PATH: databasePath, SEED_DEMO: dir ? 'true' : 'false', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const output: string[] = [];
@@ -115,7 +129,7 @@ export async function startServer(root: string, timeoutMs: number, nodeArgs: str
         await Promise.race([exit, sleep(2_000)]);
       }
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + timeoutMs;

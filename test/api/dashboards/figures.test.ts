@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { users } from '../../../db/schema';
 import { cancelOrder } from '../../../server/services/orders';
-import { nationalDashboard, roundDashboard } from '../../../server/services/dashboards';
+import { computeNationalDashboard, computeRoundDashboard, nationalDashboard, roundDashboard } from '../../../server/services/dashboards';
+import { bumpPlaceFigures } from '../../../server/services/figures';
 import { HISTOGRAM_STEP_CENTS, toPublicRoundDashboard } from '../../../shared/domain/dashboards';
 import { findDepartement } from '../../../shared/domain/territory';
 import { makeMember, makePlace, makeRound } from '../../factories';
@@ -346,12 +347,26 @@ describe('what computing a dashboard reads', () => {
   it('never scans the deliveries table, only the maintained figures', () => {
     const prepare = vi.spyOn(testApp.db.$client, 'prepare');
 
-    roundDashboard(testApp.db, roundId, ratio());
-    nationalDashboard(testApp.db, year, ratio());
+    computeRoundDashboard(testApp.db, roundId, ratio());
+    computeNationalDashboard(testApp.db, year, ratio());
 
     const statements = prepare.mock.calls.map(([text]) => String(text).toLowerCase().replace(/["`]/g, ''));
     expect(statements.some((text) => text.includes('place_year_figures'))).toBe(true); // the spy does see the queries
     expect(statements.some((text) => text.includes('departement_year_figures'))).toBe(true);
     expect(statements.filter((text) => /\b(from|join)\s+deliveries\b/.test(text))).toEqual([]);
+  });
+
+  it('is computed once per state of the database: the same answer while nothing is written, a new one after any write', async () => {
+    const first = nationalDashboard(testApp.db, year, ratio());
+    expect(nationalDashboard(testApp.db, year, ratio())).toBe(first);
+    expect(roundDashboard(testApp.db, roundId, ratio())).toBe(roundDashboard(testApp.db, roundId, ratio()));
+
+    const placeId = (testApp.db.$client.prepare('select min(place_id) as id from place_year_figures where year = ?').get(year) as { id: number }).id;
+    bumpPlaceFigures(testApp.db, placeId, year, { servicesDelivered: 1, revenueDeliveredCents: 10 * EURO });
+    const after = nationalDashboard(testApp.db, year, ratio());
+    expect(after).not.toBe(first);
+    expect(after.places.servicesDelivered).toBe(first.places.servicesDelivered + 1);
+    expect(after).toEqual(computeNationalDashboard(testApp.db, year, ratio()));
+    bumpPlaceFigures(testApp.db, placeId, year, { servicesDelivered: -1, revenueDeliveredCents: -10 * EURO });
   });
 });
