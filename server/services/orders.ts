@@ -1,5 +1,7 @@
-import { and, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import { memoPerState } from './state-memo';
+import { and, desc, eq, inArray, ne, or, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { preparedFor } from '../../db/prepared';
 import { awards, bids, fundingRounds, ledgerAccounts, ledgerEntries, ledgerTransactions, orderFundings, organisations, placeCommunes, places, serviceOrders } from '../../db/schema';
 import { isCommuneCode } from '../../shared/domain/communes';
 import { commitmentYear, DEFAULT_GRACE_MONTHS, graceEndsOn, isCancellable, isEditable, orderDepartements, placeCoversOrder, todayIso } from '../../shared/domain/orders';
@@ -338,28 +340,102 @@ export function openOrdersForActor(db: Db, filters: OpenOrdersInput, today = tod
     .map((order) => ({ ...order, totals: orderTotals(db, order) }));
 }
 
-/** Spending of a funder: per order, its share and payments, and the order's awards and deliveries. */
-export function spendingOfFunder(db: Db, organisationId: number) {
-  const orders = ordersOfFunder(db, organisationId).filter((o) => o.status !== 'draft');
-  const byYear = new Map<number, { year: number; committedCents: number; deliveredCents: number }>();
-  for (const order of orders) {
-    const rows = db
+/**
+ * The funder's orders on its spending page, as a condition on `service_orders`: created or
+ * co-funded by it (placeholder `funder`), drafts aside. Every spending query is restricted by it
+ * in SQL, so the page costs a handful of grouped queries whatever the number of orders.
+ */
+function spendingOrdersCondition(db: Db) {
+  const funder = sql.placeholder('funder');
+  const coFunded = db.select({ orderId: orderFundings.orderId }).from(orderFundings).where(eq(orderFundings.funderOrganisationId, funder));
+  return and(ne(serviceOrders.status, 'draft'), or(eq(serviceOrders.funderOrganisationId, funder), inArray(serviceOrders.id, coFunded)));
+}
+
+// One statement per kind of figure, grouped by order, from the maintained rows (order_fundings,
+// awards' delivered quantities, ledger account balances): never a scan of deliveries or entries.
+const spendingStatements = preparedFor((db) => {
+  const mine = db.select({ id: serviceOrders.id }).from(serviceOrders).where(spendingOrdersCondition(db));
+  return {
+    orders: db
       .select({
-        year: awards.year,
-        committed: sql<number>`sum((${awards.quantity} - ${awards.deliveredQuantity}) * ${awards.unitPriceCents})`,
-        delivered: sql<number>`sum(${awards.deliveredQuantity} * ${awards.unitPriceCents})`,
+        id: serviceOrders.id,
+        title: serviceOrders.title,
+        status: serviceOrders.status,
+        roundId: serviceOrders.roundId,
+        quantity: serviceOrders.quantity,
+        unitPriceCents: serviceOrders.unitPriceCents,
+      })
+      .from(serviceOrders)
+      .where(spendingOrdersCondition(db))
+      .orderBy(desc(serviceOrders.createdAt), desc(serviceOrders.id))
+      .prepare(),
+    // As orderFunders lists them: creator first (by date), ties in key order.
+    funders: db
+      .select({
+        orderId: orderFundings.orderId,
+        organisationId: orderFundings.funderOrganisationId,
+        name: organisations.name,
+        committedCents: orderFundings.committedCents,
+        paidCents: orderFundings.paidCents,
+        creditedCents: orderFundings.creditedCents,
+      })
+      .from(orderFundings)
+      .innerJoin(organisations, eq(organisations.id, orderFundings.funderOrganisationId))
+      .where(inArray(orderFundings.orderId, mine))
+      .orderBy(orderFundings.orderId, orderFundings.createdAt, orderFundings.funderOrganisationId)
+      .prepare(),
+    awarded: db
+      .select({
+        orderId: awards.orderId,
+        quantity: sql<number>`sum(${awards.quantity})`,
+        cents: sql<number>`sum(${awards.quantity} * ${awards.unitPriceCents})`,
+        deliveredQuantity: sql<number>`sum(${awards.deliveredQuantity})`,
+        deliveredCents: sql<number>`sum(${awards.deliveredQuantity} * ${awards.unitPriceCents})`,
       })
       .from(awards)
-      .where(eq(awards.orderId, order.id))
+      .where(inArray(awards.orderId, mine))
+      .groupBy(awards.orderId)
+      .prepare(),
+    bidCounts: db
+      .select({ orderId: bids.orderId, n: sql<number>`count(*)` })
+      .from(bids)
+      .where(and(inArray(bids.orderId, mine), ne(bids.status, 'draft'), ne(bids.status, 'withdrawn')))
+      .groupBy(bids.orderId)
+      .prepare(),
+    // The ring-fenced account of each order, by its unique key (what balanceOf reads).
+    available: db
+      .select({ orderId: serviceOrders.id, balanceCents: ledgerAccounts.balanceCents })
+      .from(serviceOrders)
+      .innerJoin(ledgerAccounts, eq(ledgerAccounts.key, sql`'order_ringfence:' || ${serviceOrders.id}`))
+      .where(spendingOrdersCondition(db))
+      .prepare(),
+    years: db
+      .select({
+        year: awards.year,
+        committedCents: sql<number>`sum((${awards.quantity} - ${awards.deliveredQuantity}) * ${awards.unitPriceCents})`,
+        deliveredCents: sql<number>`sum(${awards.deliveredQuantity} * ${awards.unitPriceCents})`,
+      })
+      .from(awards)
+      .where(inArray(awards.orderId, mine))
       .groupBy(awards.year)
-      .all();
-    for (const row of rows) {
-      const entry = byYear.get(row.year) ?? { year: row.year, committedCents: 0, deliveredCents: 0 };
-      entry.committedCents += row.committed;
-      entry.deliveredCents += row.delivered;
-      byYear.set(row.year, entry);
-    }
-  }
+      .orderBy(awards.year)
+      .prepare(),
+    places: placesReachedBy(db, mine),
+  };
+});
+
+/** Spending of a funder: per order, its share and payments, and the order's awards and deliveries. */
+export function computeSpendingOfFunder(db: Db, organisationId: number) {
+  const q = spendingStatements(db);
+  const params = { funder: organisationId };
+  const funders = groupByOrder(q.funders.all(params));
+  const awarded = new Map(q.awarded.all(params).map((row) => [row.orderId, row]));
+  const bidCounts = new Map(q.bidCounts.all(params).map((row) => [row.orderId, row.n]));
+  const available = new Map(q.available.all(params).map((row) => [row.orderId, row.balanceCents]));
+  const orders = q.orders.all(params).map((order) => ({
+    ...order,
+    totals: spendingTotals(order, funders.get(order.id) ?? [], awarded.get(order.id), bidCounts.get(order.id) ?? 0, available.get(order.id) ?? 0),
+  }));
   return {
     orders: orders.map((o) => ({
       id: o.id,
@@ -369,9 +445,45 @@ export function spendingOfFunder(db: Db, organisationId: number) {
       share: o.totals.funders.find((f) => f.organisationId === organisationId),
       totals: o.totals,
     })),
-    years: [...byYear.values()].sort((a, b) => a.year - b.year),
+    years: q.years.all(params),
     rounds: spendingByRound(orders),
-    places: placesReachedBy(db, orders.map((o) => o.id)),
+    places: q.places.all({ ...params, year: new Date().getUTCFullYear() }),
+  };
+}
+
+type SpendingFunder = ReturnType<typeof orderFunders>[number];
+
+function groupByOrder(rows: (SpendingFunder & { orderId: number })[]) {
+  const byOrder = new Map<number, SpendingFunder[]>();
+  for (const { orderId, ...funder } of rows) {
+    const list = byOrder.get(orderId) ?? [];
+    list.push(funder);
+    byOrder.set(orderId, list);
+  }
+  return byOrder;
+}
+
+/** An order's totals from the grouped rows: the very figures (and shape) orderTotals reads one order at a time. */
+function spendingTotals(
+  order: { quantity: number; unitPriceCents: number },
+  funders: SpendingFunder[],
+  awarded: { quantity: number; cents: number; deliveredQuantity: number; deliveredCents: number } | undefined,
+  bidCount: number,
+  availableCents: number,
+): ReturnType<typeof orderTotals> {
+  return {
+    amountCents: lineAmount(order.quantity, order.unitPriceCents),
+    budgetCents: funders.reduce((sum, f) => sum + f.committedCents, 0),
+    fundedCents: funders.reduce((sum, f) => sum + f.paidCents - f.creditedCents, 0),
+    paidCents: funders.reduce((sum, f) => sum + f.paidCents, 0),
+    creditedCents: funders.reduce((sum, f) => sum + f.creditedCents, 0),
+    availableCents,
+    awardedQuantity: awarded?.quantity ?? 0,
+    awardedCents: awarded?.cents ?? 0,
+    deliveredQuantity: awarded?.deliveredQuantity ?? 0,
+    deliveredCents: awarded?.deliveredCents ?? 0,
+    bidCount,
+    funders,
   };
 }
 
@@ -390,11 +502,10 @@ function spendingByRound(orders: { roundId: number | null; totals: ReturnType<ty
 
 /**
  * The places the funder's money reaches: awarded and delivered on its orders, and where each
- * place stands this year against the band (from its maintained figures).
+ * place stands this year (placeholder `year`) against the band (from its maintained figures).
  */
-function placesReachedBy(db: Db, orderIds: number[]) {
-  if (orderIds.length === 0) return [];
-  const year = new Date().getUTCFullYear();
+function placesReachedBy(db: Db, mine: SQLWrapper) {
+  const year = sql.placeholder('year');
   return db
     .select({
       placeId: places.id,
@@ -407,10 +518,11 @@ function placesReachedBy(db: Db, orderIds: number[]) {
     })
     .from(awards)
     .innerJoin(places, eq(places.id, awards.placeId))
-    .where(inArray(awards.orderId, orderIds))
+    .where(inArray(awards.orderId, mine))
     .groupBy(places.id)
-    .orderBy(places.name)
-    .all();
+    // Same names stay in place order, as the grouping by place left them.
+    .orderBy(places.name, places.id)
+    .prepare();
 }
 
 /**
@@ -451,3 +563,6 @@ export function coFundableOrders(db: Db, organisationId: number) {
     .map((order) => ({ ...order, totals: orderTotals(db, order) }))
     .filter((order) => order.totals.budgetCents < order.totals.amountCents);
 }
+
+/** A funder's spending page, computed once per state of the database (decision 0018). */
+export const spendingOfFunder = memoPerState(computeSpendingOfFunder, (organisationId) => String(organisationId));

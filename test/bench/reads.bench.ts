@@ -6,7 +6,7 @@ import { openDatabase, type Db } from '../../db/client';
 import { awardsOfPlace } from '../../server/services/awards';
 import { computeNationalDashboard, computeRoundDashboard, nationalDashboard, roundDashboard } from '../../server/services/dashboards';
 import { nationalSummary } from '../../server/services/national';
-import { spendingOfFunder } from '../../server/services/orders';
+import { computeSpendingOfFunder, spendingOfFunder } from '../../server/services/orders';
 import { getPlace, placeOwner } from '../../server/services/places';
 import { departementBalance } from '../../server/services/qualification';
 import { DEFAULT_RATIO } from '../../shared/ratio';
@@ -110,7 +110,11 @@ const READS: Read[] = [
             return awardsOfPlace(db, s.placeId!);
           },
   },
-  { label: 'funder spending', call: (db, s) => (s.funderOrganisationId === null ? null : () => spendingOfFunder(db, s.funderOrganisationId!)) },
+  { label: 'funder spending (served)', call: (db, s) => (s.funderOrganisationId === null ? null : () => spendingOfFunder(db, s.funderOrganisationId!)) },
+  {
+    label: 'funder spending (computed after a write)',
+    call: (db, s) => (s.funderOrganisationId === null ? null : () => computeSpendingOfFunder(db, s.funderOrganisationId!)),
+  },
 ];
 
 /** Nearest-rank percentile of sorted durations. */
