@@ -31,7 +31,7 @@ export function simplifyOutline(path: string): string {
       // Relative moves from rounded absolute points: rounding errors never add up along a ring.
       const rounded = ring.map((p) => ({ x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 }));
       const steps = rounded.slice(1).map((p, i) => `${+(p.x - rounded[i]!.x).toFixed(1)},${+(p.y - rounded[i]!.y).toFixed(1)}`);
-      return `M${rounded[0]!.x},${rounded[0]!.y} ${steps.join(' ')}z`;
+      return `M${rounded[0]!.x},${rounded[0]!.y} l${steps.join(' ')}z`;
     })
     .join(' ');
 }
