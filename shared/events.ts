@@ -64,8 +64,12 @@ export interface EventPayloads {
   };
   /** A round dashboard's new state (aggregates only; the public room gets the whitelisted copy). */
   'round.updated': { roundId: number; dashboard: Record<string, unknown> };
-  /** One line of a round's live activity feed: order titles and amounts, never a person. */
-  'round.activity': RoundActivity;
+  /**
+   * The lines of a round's live feed that changed since the room's last message, oldest change
+   * first (one message per flush, whatever the number of orders moving): order titles and
+   * amounts, never a person.
+   */
+  'round.activity': { roundId: number; lines: RoundActivity[] };
   /** The national dashboard's new state. */
   'national.updated': { year: number; dashboard: Record<string, unknown> };
   /** Who has the draft open right now. */

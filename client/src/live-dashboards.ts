@@ -80,7 +80,7 @@ export function useLiveRound(roundId: number, audience: Audience) {
     room,
     'round.activity',
     (message) => {
-      if (message.payload.roundId === roundId) setFeed((list) => mergeActivity(list, message.payload));
+      if (message.payload.roundId === roundId) setFeed((list) => message.payload.lines.reduce(mergeActivity, list));
     },
     reload,
   );

@@ -56,6 +56,28 @@ function remember(bus: EventBus, item: RoundActivity): RoundActivity {
   return merged;
 }
 
+/** Per room, the feed lines changed since its last message (one per order and kind, latest state). */
+const unsent = new WeakMap<EventBus, Map<string, Map<string, RoundActivity>>>();
+
+/**
+ * Queues a changed feed line for a round room: the room's next flush sends every line changed
+ * since the previous one in one message, so a burst over many orders is still one message.
+ */
+function publishActivity(bus: EventBus, room: `round:${number}` | `public:round:${number}`, line: RoundActivity): void {
+  let byRoom = unsent.get(bus);
+  if (!byRoom) unsent.set(bus, (byRoom = new Map()));
+  let lines = byRoom.get(room);
+  if (!lines) byRoom.set(room, (lines = new Map()));
+  const key = `${line.orderId}:${line.kind}`;
+  lines.delete(key); // re-inserted last: lines keep the order of their latest change
+  lines.set(key, line);
+  bus.publishLazy(room, 'round.activity', String(line.roundId), () => {
+    const changed = [...(byRoom.get(room)?.values() ?? [])];
+    byRoom.delete(room);
+    return { roundId: line.roundId, lines: changed };
+  });
+}
+
 export function publishDashboards(
   ctx: DashboardContext,
   change: { departementCodes: readonly string[]; orderId?: number; activity?: Pick<RoundActivity, 'kind' | 'count' | 'amountCents'> },
@@ -91,8 +113,7 @@ export function publishRounds(
     if (order && order.roundId === round.id && change.activity) {
       const item: RoundActivity = { roundId: round.id, orderId: order.id, orderTitle: order.title, at: new Date().toISOString(), ...change.activity };
       const line = remember(bus, item);
-      bus.publish(`round:${round.id}`, 'round.activity', line);
-      bus.publish(`public:round:${round.id}`, 'round.activity', line);
+      for (const room of [`round:${round.id}`, `public:round:${round.id}`] as const) publishActivity(bus, room, line);
     }
   }
 }

@@ -33,7 +33,7 @@ export const ACTIVITY_FIELDS = ['roundId', 'orderId', 'kind', 'orderTitle', 'cou
 
 export const PUBLIC_MESSAGE_SHAPES: Record<string, Shape> = {
   'round.updated': { roundId: true, dashboard: PUBLIC_DASHBOARD_SHAPE },
-  'round.activity': leaves(ACTIVITY_FIELDS),
+  'round.activity': { roundId: true, lines: [leaves(ACTIVITY_FIELDS)] },
   notice: { message: true },
 };
 
