@@ -62,14 +62,13 @@ export interface EventPayloads {
     unitPriceCents: number;
     lines: { placeId: number; quantity: number; confirmed: boolean }[];
   };
-  /** A round dashboard's new state (aggregates only; the public room gets the whitelisted copy). */
-  'round.updated': { roundId: number; dashboard: Record<string, unknown> };
   /**
-   * The lines of a round's live feed that changed since the room's last message, oldest change
-   * first (one message per flush, whatever the number of orders moving): order titles and
-   * amounts, never a person.
+   * A round dashboard's new state (aggregates only; the public room gets the whitelisted copy),
+   * with the lines of its live feed that changed since the room's previous message, oldest change
+   * first: one message per flush, whatever the number of orders moving. Feed lines carry order
+   * titles and amounts, never a person.
    */
-  'round.activity': { roundId: number; lines: RoundActivity[] };
+  'round.updated': { roundId: number; dashboard: Record<string, unknown>; activity: RoundActivity[] };
   /** The national dashboard's new state. */
   'national.updated': { year: number; dashboard: Record<string, unknown> };
   /** Who has the draft open right now. */

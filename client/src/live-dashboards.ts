@@ -1,4 +1,4 @@
-import { createEffect, createResource, createSignal } from 'solid-js';
+import { batch, createEffect, createResource, createSignal } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { RoundActivity } from '../../shared/events';
 import {
@@ -69,18 +69,14 @@ export function useLiveRound(roundId: number, audience: Audience) {
     room,
     'round.updated',
     (message) => {
-      // The payload is the server's dashboard (whitelisted in the public room): the same shape.
+      // The payload is the server's dashboard (whitelisted in the public room): the same shape,
+      // and the feed lines changed since the previous message, applied in the same update.
       if (message.payload.roundId !== roundId) return;
       fresher.message();
-      apply(message.payload.dashboard as unknown as RoundDashboard);
-    },
-    reload,
-  );
-  useRoom(
-    room,
-    'round.activity',
-    (message) => {
-      if (message.payload.roundId === roundId) setFeed((list) => message.payload.lines.reduce(mergeActivity, list));
+      batch(() => {
+        apply(message.payload.dashboard as unknown as RoundDashboard);
+        if (message.payload.activity.length) setFeed((list) => message.payload.activity.reduce(mergeActivity, list));
+      });
     },
     reload,
   );

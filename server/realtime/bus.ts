@@ -33,8 +33,6 @@ function defaultKey<T extends EventType>(type: T, payload: EventPayloads[T]): st
       return String(p.year);
     case 'round.updated':
       return String(p.roundId);
-    case 'round.activity':
-      return `${p.orderId}:${p.kind}`;
     default:
       return `unique:${++uniqueKey}`; // steps that each matter (a membership change, a notice)
   }

@@ -6,7 +6,7 @@ import { toPublicNationalDashboard, toPublicRoundDashboard } from '../../shared/
 import { orderDepartements } from '../../shared/domain/orders';
 import type { RoundActivity } from '../../shared/events';
 import type { RatioConfig } from '../../shared/ratio';
-import { nationalDashboard, roundDashboard } from '../services/dashboards';
+import { nationalDashboard, roundDashboard, type RoundDashboard } from '../services/dashboards';
 import type { EventBus } from './bus';
 
 /**
@@ -59,11 +59,7 @@ function remember(bus: EventBus, item: RoundActivity): RoundActivity {
 /** Per room, the feed lines changed since its last message (one per order and kind, latest state). */
 const unsent = new WeakMap<EventBus, Map<string, Map<string, RoundActivity>>>();
 
-/**
- * Queues a changed feed line for a round room: the room's next flush sends every line changed
- * since the previous one in one message, so a burst over many orders is still one message.
- */
-function publishActivity(bus: EventBus, room: `round:${number}` | `public:round:${number}`, line: RoundActivity): void {
+function queueActivity(bus: EventBus, room: string, line: RoundActivity): void {
   let byRoom = unsent.get(bus);
   if (!byRoom) unsent.set(bus, (byRoom = new Map()));
   let lines = byRoom.get(room);
@@ -71,11 +67,13 @@ function publishActivity(bus: EventBus, room: `round:${number}` | `public:round:
   const key = `${line.orderId}:${line.kind}`;
   lines.delete(key); // re-inserted last: lines keep the order of their latest change
   lines.set(key, line);
-  bus.publishLazy(room, 'round.activity', String(line.roundId), () => {
-    const changed = [...(byRoom.get(room)?.values() ?? [])];
-    byRoom.delete(room);
-    return { roundId: line.roundId, lines: changed };
-  });
+}
+
+/** The lines queued for a room, taken when its message is built (at flush). */
+function takeActivity(bus: EventBus, room: string): RoundActivity[] {
+  const lines = unsent.get(bus)?.get(room);
+  unsent.get(bus)?.delete(room);
+  return lines ? [...lines.values()] : [];
 }
 
 export function publishDashboards(
@@ -105,15 +103,20 @@ export function publishRounds(
   for (const round of open) {
     const touched = order?.roundId === round.id || change.departementCodes.some((code) => round.departementCodes.includes(code));
     if (!touched) continue;
-    bus.publishLazy(`round:${round.id}`, 'round.updated', String(round.id), () => ({ roundId: round.id, dashboard: roundDashboard(db, round.id, ratio) }));
-    bus.publishLazy(`public:round:${round.id}`, 'round.updated', String(round.id), () => ({
-      roundId: round.id,
-      dashboard: toPublicRoundDashboard(roundDashboard(db, round.id, ratio)),
-    }));
-    if (order && order.roundId === round.id && change.activity) {
-      const item: RoundActivity = { roundId: round.id, orderId: order.id, orderTitle: order.title, at: new Date().toISOString(), ...change.activity };
-      const line = remember(bus, item);
-      for (const room of [`round:${round.id}`, `public:round:${round.id}`] as const) publishActivity(bus, room, line);
+    const line = order && order.roundId === round.id && change.activity
+      ? remember(bus, { roundId: round.id, orderId: order.id, orderTitle: order.title, at: new Date().toISOString(), ...change.activity })
+      : undefined;
+    const rooms = [
+      [`round:${round.id}`, (dashboard: RoundDashboard): Record<string, unknown> => dashboard],
+      [`public:round:${round.id}`, (dashboard: RoundDashboard): Record<string, unknown> => toPublicRoundDashboard(dashboard)],
+    ] as const;
+    for (const [room, shape] of rooms) {
+      if (line) queueActivity(bus, room, line);
+      bus.publishLazy(room, 'round.updated', String(round.id), () => ({
+        roundId: round.id,
+        dashboard: shape(roundDashboard(db, round.id, ratio)),
+        activity: takeActivity(bus, room),
+      }));
     }
   }
 }

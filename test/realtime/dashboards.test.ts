@@ -249,7 +249,7 @@ describe('the round’s live activity feed', () => {
       { kind: 'deliveries', count: 3, amountCents: 3_000 },
     ].map((line) => ({ roundId: f.roundId, orderId, orderTitle: 'Ateliers smartphone', at: expect.any(String), ...line }));
     const activity = (messages: RoomMessage[]) =>
-      messages.filter((m) => m.type === 'round.activity').flatMap((m) => (m as RoomMessage<'round.activity'>).payload.lines.filter((l) => l.orderId === orderId));
+      messages.filter((m) => m.type === 'round.updated').flatMap((m) => (m as RoomMessage<'round.updated'>).payload.activity.filter((l) => l.orderId === orderId));
     await expect.poll(() => activity(seen.private).length, { timeout: 2_000 }).toBe(4);
     await expect.poll(() => activity(seen.public).length, { timeout: 2_000 }).toBe(4);
     expect(activity(seen.private)).toEqual(expected);
@@ -271,9 +271,9 @@ describe('the round’s live activity feed', () => {
     expect(await recordBatch(rows)).toEqual({ recorded: 20, replayed: 0 });
     await settle();
 
-    const messages = seen.filter((m) => m.type === 'round.activity').map((m) => m.payload as RoomMessage<'round.activity'>['payload']);
+    const messages = seen.filter((m) => m.type === 'round.updated').map((m) => m.payload as RoomMessage<'round.updated'>['payload']);
     // Lines changed within one window travel together; the latest line of each order has the batch's totals.
-    const latest = new Map(messages.flatMap((m) => m.lines).map((l) => [`${l.orderId}:${l.kind}`, l]));
+    const latest = new Map(messages.flatMap((m) => m.activity).map((l) => [`${l.orderId}:${l.kind}`, l]));
     const lines = [...latest.values()];
     expect(lines.map((l) => [l.orderId, l.kind, l.count, l.amountCents]).sort()).toEqual(
       [
@@ -281,13 +281,10 @@ describe('the round’s live activity feed', () => {
         [f.burstOrders[1], 'deliveries', 12, 12_000],
       ].sort(),
     );
-    // The first order's update went out at once; the rest (the second update, and one activity
-    // message carrying both orders' lines) in the next window.
-    expect(seen[0]?.type).toBe('round.updated');
-    expect(seen.filter((m) => m.type === 'round.updated')).toHaveLength(2);
-    expect(messages).toHaveLength(1);
-    expect(messages[0]!.lines).toHaveLength(2);
-    expect(seen).toHaveLength(3);
+    // The first order's update and line went out at once, the second order's in the next window:
+    // two messages in all, each dashboard with the lines changed since the one before.
+    expect(seen.map((m) => m.type)).toEqual(['round.updated', 'round.updated']);
+    expect(messages.map((m) => m.activity.map((l) => l.orderId))).toEqual([[f.burstOrders[0]], [f.burstOrders[1]]]);
   });
 
   it('stays quiet for a change outside the round’s territory, which still reaches the national room', async () => {
@@ -337,13 +334,13 @@ describe('a burst of 1 000 deliveries', () => {
 
     // The bound: the first message of a quiet room goes out at once, then at most one flush per
     // 250 ms window while the burst lasts, then one trailing flush. Each flush carries at most one
-    // round.updated per room (its key is the round), and one activity message carrying the lines
-    // changed since the previous flush, whatever the number of orders.
+    // round.updated per room (its key is the round), which carries the feed lines changed since
+    // the previous flush, whatever the number of orders.
     const bound = 2 + Math.ceil(elapsedMs / WINDOW_MS);
     const counts = {} as Record<'private' | 'public', { updated: number; activity: number; total: number }>;
     for (const room of ['private', 'public'] as const) {
       const updated = seen[room].filter((m) => m.type === 'round.updated');
-      const activity = seen[room].filter((m) => m.type === 'round.activity');
+      const activity = seen[room].filter((m) => m.type === 'round.updated' && (m as RoomMessage<'round.updated'>).payload.activity.length > 0);
       counts[room] = { updated: updated.length, activity: activity.length, total: seen[room].length };
       expect(updated.length).toBeGreaterThanOrEqual(1);
       expect(updated.length).toBeLessThanOrEqual(bound);
@@ -364,8 +361,8 @@ describe('a burst of 1 000 deliveries', () => {
     const lastPrivate = seen.private.filter((m) => m.type === 'round.updated').at(-1) as RoomMessage<'round.updated'>;
     const lastPublic = seen.public.filter((m) => m.type === 'round.updated').at(-1) as RoomMessage<'round.updated'>;
     const fresh = await f.as.funder.dashboards.round.query({ roundId: f.roundId });
-    expect(lastPrivate.payload).toEqual({ roundId: f.roundId, dashboard: fresh });
-    expect(lastPublic.payload).toEqual({ roundId: f.roundId, dashboard: await f.as.anonymous.dashboards.publicRound.query({ roundId: f.roundId }) });
+    expect(lastPrivate.payload).toEqual({ roundId: f.roundId, dashboard: fresh, activity: expect.any(Array) });
+    expect(lastPublic.payload).toEqual({ roundId: f.roundId, dashboard: await f.as.anonymous.dashboards.publicRound.query({ roundId: f.roundId }), activity: expect.any(Array) });
     expect(lastPublic.payload.dashboard).toEqual(toPublicRoundDashboard(fresh));
     const year = new Date().getUTCFullYear();
     expect(national.at(-1)!.payload).toEqual({ year, dashboard: await f.as.operator.dashboards.national.query({ year }) });
@@ -378,8 +375,8 @@ describe('a burst of 1 000 deliveries', () => {
       expect(Object.keys(PUBLIC_MESSAGE_SHAPES)).toContain(message.type);
       expect(fieldsOutside(message.payload, PUBLIC_MESSAGE_SHAPES[message.type]!), message.type).toEqual([]);
     }
-    for (const item of seen.public.filter((m) => m.type === 'round.activity')) {
-      for (const line of (item as RoomMessage<'round.activity'>).payload.lines) expect(Object.keys(line).sort()).toEqual([...ACTIVITY_FIELDS].sort());
+    for (const item of seen.public.filter((m) => m.type === 'round.updated')) {
+      for (const line of (item as RoomMessage<'round.updated'>).payload.activity) expect(Object.keys(line).sort()).toEqual([...ACTIVITY_FIELDS].sort());
     }
     const serialized = JSON.stringify(seen.public);
     expect(personal.length).toBeGreaterThan(BURST);

@@ -32,8 +32,7 @@ export const PUBLIC_DASHBOARD_SHAPE: Shape = {
 export const ACTIVITY_FIELDS = ['roundId', 'orderId', 'kind', 'orderTitle', 'count', 'amountCents', 'at'] as const;
 
 export const PUBLIC_MESSAGE_SHAPES: Record<string, Shape> = {
-  'round.updated': { roundId: true, dashboard: PUBLIC_DASHBOARD_SHAPE },
-  'round.activity': { roundId: true, lines: [leaves(ACTIVITY_FIELDS)] },
+  'round.updated': { roundId: true, dashboard: PUBLIC_DASHBOARD_SHAPE, activity: [leaves(ACTIVITY_FIELDS)] },
   notice: { message: true },
 };
 
