@@ -37,5 +37,18 @@ export function saveResults(root: string, results: ScenarioResult[], context: Re
   const file = join(folder, `${run.at.slice(0, 19).replaceAll(':', '-')}.json`);
   writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
   writeFileSync(join(folder, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(join(folder, 'latest.md'), `${formatMarkdown(results)}\n`);
   return file;
+}
+
+/** The targets of a run as a Markdown table (the README's "Performance" section shows the latest). */
+export function formatMarkdown(results: ScenarioResult[]): string {
+  const rows = ['| | target | measured | limit | |', '| --- | --- | ---: | ---: | --- |'];
+  for (const r of results) {
+    r.targets.forEach((t, i) => {
+      const scenario = i === 0 ? `**${r.id}**` : '';
+      rows.push(`| ${scenario} | ${t.label} | ${number(t.measured)} ${t.unit} | ${t.comparison} ${number(t.limit)} ${t.unit} | ${t.met ? 'met' : '**missed**'} |`);
+    });
+  }
+  return rows.join('\n');
 }
