@@ -3,6 +3,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 // The parser socket.io-client itself loads (the same version, deduplicated): extended below.
 import * as parser from 'socket.io-parser';
 import type { ClientToServerEvents, JoinResult, RoomMessage } from '../../shared/events';
+import { connectSocket } from '../soak/dashboard-clients';
 import { pool } from '../soak/stats';
 
 /**
@@ -344,19 +345,7 @@ async function open(command: ConnectCommand) {
       ...(FULL_PARSE ? {} : { parser: headerParser }),
     });
     const client = new Client(socket, command.rooms);
-    const ok = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), command.connectTimeoutMs);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-      socket.once('connect_error', (error) => {
-        clearTimeout(timer);
-        errors.set(error.message, (errors.get(error.message) ?? 0) + 1);
-        resolve(false);
-      });
-      socket.connect();
-    });
+    const ok = await connectSocket(socket, command.connectTimeoutMs, errors);
     if (!ok) {
       failed++;
       socket.disconnect();

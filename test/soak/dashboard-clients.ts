@@ -159,6 +159,23 @@ export class DashboardClient {
   }
 }
 
+/** Connects a socket created with `autoConnect: false`; false (the error counted) when it fails or takes too long. */
+export function connectSocket(socket: Socket, timeoutMs: number, errors: Map<string, number>): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    socket.once('connect_error', (error) => {
+      clearTimeout(timer);
+      errors.set(error.message, (errors.get(error.message) ?? 0) + 1);
+      resolve(false);
+    });
+    socket.connect();
+  });
+}
+
 /**
  * Opens `count` signed-out sockets (websocket transport, one connection each) in waves of
  * `concurrency`, each joining `rooms`. Sockets that fail to connect in time are counted and closed.
@@ -191,19 +208,7 @@ export async function openClients(options: {
       autoConnect: false,
     });
     const client = new DashboardClient(socket, options.rooms, options.fetch, options.onArrival);
-    const ok = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), options.connectTimeoutMs);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-      socket.once('connect_error', (error) => {
-        clearTimeout(timer);
-        errors.set(error.message, (errors.get(error.message) ?? 0) + 1);
-        resolve(false);
-      });
-      socket.connect();
-    });
+    const ok = await connectSocket(socket, options.connectTimeoutMs, errors);
     if (!ok) {
       failed++;
       socket.disconnect();
