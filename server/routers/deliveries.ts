@@ -1,7 +1,8 @@
 import { AwardIdInput, RecordDeliveryBatchInput, RecordDeliveryInput } from '../../shared/schemas/deliveries';
 import { assertCanReadOwned, assertMemberOfOwner } from '../permissions';
 import { publishOrder, publishPlaceFigures } from '../realtime/publish';
-import { awardOwner, deliveriesOfAward, recordDelivery, recordDeliveryBatch, type DeliveryResult } from '../services/deliveries';
+import { recordDeliveryGrouped } from '../services/delivery-commits';
+import { awardOwner, deliveriesOfAward, recordDeliveryBatch, type DeliveryResult } from '../services/deliveries';
 import { dashboardContext, type DashboardContext } from '../realtime/dashboards';
 import { authedProcedure, costly, router } from '../trpc';
 
@@ -24,9 +25,10 @@ const summary = (r: DeliveryResult) => ({ delivery: r.delivery, replayed: r.repl
 
 export const deliveriesRouter = router({
   /** One delivery; replaying the same idempotency key returns the first result and counts once. */
-  record: authedProcedure.input(RecordDeliveryInput).mutation(({ ctx, input }) => {
+  record: authedProcedure.input(RecordDeliveryInput).mutation(async ({ ctx, input }) => {
     assertMemberOfOwner(ctx.user, awardOwner(ctx.db, input.awardId));
-    const result = recordDelivery(ctx.db, ctx.user, input);
+    // Committed with the other single deliveries of this turn of the event loop (decision 0019).
+    const result = await recordDeliveryGrouped(ctx.db, ctx.user, input);
     publishDeliveries(dashboardContext(ctx), [result]);
     return summary(result);
   }),
