@@ -28,16 +28,19 @@ export function netFunding(db: Db, orderId: number): number {
   return orderFunders(db, orderId).reduce((sum, f) => sum + f.paidCents - f.creditedCents, 0);
 }
 
+/** What an order's funder line shows: who, and what it committed, paid in and got back. */
+const FUNDER_COLUMNS = {
+  organisationId: orderFundings.funderOrganisationId,
+  name: organisations.name,
+  committedCents: orderFundings.committedCents,
+  paidCents: orderFundings.paidCents,
+  creditedCents: orderFundings.creditedCents,
+};
+
 /** Organisations funding an order: its creator first, then co-funders. */
 export function orderFunders(db: Db, orderId: number) {
   return db
-    .select({
-      organisationId: orderFundings.funderOrganisationId,
-      name: organisations.name,
-      committedCents: orderFundings.committedCents,
-      paidCents: orderFundings.paidCents,
-      creditedCents: orderFundings.creditedCents,
-    })
+    .select(FUNDER_COLUMNS)
     .from(orderFundings)
     .innerJoin(organisations, eq(organisations.id, orderFundings.funderOrganisationId))
     .where(eq(orderFundings.orderId, orderId))
@@ -373,11 +376,7 @@ const spendingStatements = preparedFor((db) => {
     funders: db
       .select({
         orderId: orderFundings.orderId,
-        organisationId: orderFundings.funderOrganisationId,
-        name: organisations.name,
-        committedCents: orderFundings.committedCents,
-        paidCents: orderFundings.paidCents,
-        creditedCents: orderFundings.creditedCents,
+        ...FUNDER_COLUMNS,
       })
       .from(orderFundings)
       .innerJoin(organisations, eq(organisations.id, orderFundings.funderOrganisationId))

@@ -12,10 +12,16 @@ import { DEMO_PASSWORD } from '../../db/seed/demo-logins';
 import { NATIONAL_PASSWORD } from '../../db/seed/national/organisations';
 import { orderDepartements, todayIso } from '../../shared/domain/orders';
 import { launchBrowser } from '../e2e/browser';
-import { api } from '../soak/load';
+import { api, signIn } from '../soak/load';
 import { startServer, type SoakServer } from '../soak/server';
 import { sleep } from '../soak/stats';
 import { measure, target, type BenchContext, type Measure, type ScenarioResult, type Target } from './scenario';
+
+/** A `name=value` session cookie as the browser context takes it. */
+const cookieOf = (cookie: string) => {
+  const [name, value] = cookie.split('=') as [string, string];
+  return { name, value };
+};
 
 /**
  * Scenario (f), the client: what the live dashboards cost the browser.
@@ -248,19 +254,6 @@ function planBurst(databasePath: string, dataset: Dataset, needed: number): Plan
   }
 }
 
-/** Signs in over HTTP like the login form; returns the session cookie's name and value. */
-async function signIn(url: string, email: string, password: string): Promise<{ name: string; value: string }> {
-  const response = await fetch(`${url}/trpc/auth.signIn`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ email, password }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('aptic_session='));
-  if (!response.ok || !cookie) throw new Error(`sign-in of ${email} failed: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
-  const [name, value] = cookie.split(';')[0]!.split('=') as [string, string];
-  return { name, value };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Size: every JS response of a cold load (fresh context, empty cache), lazy chunks included.
@@ -539,15 +532,12 @@ export async function benchClient(ctx: BenchContext): Promise<ScenarioResult> {
     );
     if (plan.actors.length === 0) throw new Error(`no actor of ${dataset.actors} has an award open to deliveries on round ${plan.roundId}`);
 
-    const viewer = await signIn(url, plan.actors[0]!.email, dataset.password);
-    const operator = plan.operatorEmail ? await signIn(url, plan.operatorEmail, dataset.password) : undefined;
+    const viewer = cookieOf(await signIn(url, plan.actors[0]!.email, dataset.password));
+    const operator = plan.operatorEmail ? cookieOf(await signIn(url, plan.operatorEmail, dataset.password)) : undefined;
     const nationalPath = operator ? '/national' : '/public/national';
     const nationalRoom = operator ? 'national' : 'public';
     const cookies = new Map<string, string>();
-    for (const actor of plan.actors) {
-      const cookie = await signIn(url, actor.email, dataset.password);
-      cookies.set(actor.email, `${cookie.name}=${cookie.value}`);
-    }
+    for (const actor of plan.actors) cookies.set(actor.email, await signIn(url, actor.email, dataset.password));
 
     browser = await launchBrowser();
 

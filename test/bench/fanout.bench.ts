@@ -13,7 +13,7 @@ import { DEMO_PASSWORD } from '../../db/seed/demo-logins';
 import { MAX_DELIVERY_BATCH } from '../../shared/domain/deliveries';
 import { orderDepartements, todayIso } from '../../shared/domain/orders';
 import type { ServiceName } from '../../shared/domain/services';
-import { api, deliveryRecorder, type LoadPlan } from '../soak/load';
+import { api, deliveryRecorder, signIn, type LoadPlan } from '../soak/load';
 import { startServer, type SoakServer } from '../soak/server';
 import { sleep, steady } from '../soak/stats';
 import type { ClientsCommand, Histogram, Window, WindowFigures } from './fanout-clients';
@@ -165,18 +165,6 @@ function planFanout(databasePath: string, needed: number): FanoutPlan {
   }
 }
 
-/** Signs in over HTTP like the login form and returns the session cookie (`name=value`). */
-async function signIn(url: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/trpc/auth.signIn`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ email, password }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('aptic_session='));
-  if (!response.ok || !cookie) throw new Error(`sign-in of ${email} failed: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
-  return cookie.split(';')[0]!;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Child processes spoken to over IPC: the clients, the raw baseline server.

@@ -4,8 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { DEMO_PASSWORD } from '../../db/seed/demo-logins';
-import { SESSION_COOKIE } from '../../server/auth/cookie';
 import { todayIso } from '../../shared/domain/orders';
+import { signIn } from '../soak/load';
 import { startServer, type SoakServer } from '../soak/server';
 import { pool, summary } from '../soak/stats';
 import { measure, target, type BenchContext, type ScenarioResult } from './scenario';
@@ -115,19 +115,6 @@ function countWritten(databasePath: string, prefix: string): number {
   } finally {
     sqlite.close();
   }
-}
-
-/** Signs in over HTTP like the login form; the session cookie (`name=value`). */
-async function signIn(url: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/trpc/auth.signIn`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ email, password }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  if (!response.ok || !cookie) throw new Error(`sign-in of ${email} failed: HTTP ${response.status} ${await response.text()}`);
-  return cookie.split(';')[0]!;
 }
 
 interface LoadRun {

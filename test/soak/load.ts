@@ -1,3 +1,4 @@
+import { SESSION_COOKIE } from '../../server/auth/cookie';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import Database from 'better-sqlite3';
@@ -96,15 +97,15 @@ export function countRecorded(databasePath: string): number {
 }
 
 /** Signs in over HTTP like the login form and returns the session cookie (`name=value`). */
-export async function signIn(url: string, email: string): Promise<string> {
+export async function signIn(url: string, email: string, password = DEMO_PASSWORD): Promise<string> {
   const response = await fetch(`${url}/trpc/auth.signIn`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-    signal: AbortSignal.timeout(10_000),
+    body: JSON.stringify({ email, password }),
+    signal: AbortSignal.timeout(15_000),
   });
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('aptic_session='));
-  if (!response.ok || !cookie) throw new Error(`sign-in of ${email} failed: HTTP ${response.status} ${await response.text()}`);
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (!response.ok || !cookie) throw new Error(`sign-in of ${email} failed: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
   return cookie.split(';')[0]!;
 }
 
