@@ -31,12 +31,15 @@ const power = (i: number) => EXP[i % 31]!;
 
 /** Σ vᵢ·αⁱ over GF(32) (addition is exclusive or). */
 function weightedSum(values: readonly number[]): number {
-  return values.reduce((sum, v, i) => sum ^ multiply(v, power(i)), 0);
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum ^= multiply(values[i]!, power(i));
+  return sum;
 }
 
 /** The check symbol completing `RANDOM_LENGTH` symbols so that the whole code sums to zero. */
 export function checkSymbol(random: string): string {
-  const values = [...random].map((c) => PASS_ALPHABET.indexOf(c));
+  const values: number[] = [];
+  for (let i = 0; i < random.length; i++) values.push(PASS_ALPHABET.indexOf(random[i]!));
   if (values.length !== RANDOM_LENGTH || values.some((v) => v < 0)) throw new Error('checkSymbol expects the random part of a pass code');
   // s + c·αⁿ = 0  ⇔  c = s·α⁻ⁿ (in characteristic 2, −s = s).
   const sum = weightedSum(values);
@@ -73,7 +76,9 @@ export function formatPassCode(code: string): string {
 /** A new code from a source of random bytes (crypto.getRandomValues in both Node and browsers). */
 export function generatePassCode(randomBytes: (n: number) => Uint8Array = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n))): string {
   // 256 is a multiple of 32: the low five bits of a uniform byte are a uniform symbol.
-  const random = [...randomBytes(RANDOM_LENGTH)].map((b) => PASS_ALPHABET[b & 31]!).join('');
+  const bytes = randomBytes(RANDOM_LENGTH);
+  let random = '';
+  for (let i = 0; i < RANDOM_LENGTH; i++) random += PASS_ALPHABET[bytes[i]! & 31];
   return random + checkSymbol(random);
 }
 
