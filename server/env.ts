@@ -33,6 +33,8 @@ const EnvSchema = z.object({
   SIGNIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
   /** Per user: calls a minute to costly procedures (batches of deliveries, CSV exports, settlement runs…). */
   COSTLY_MAX_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Per user and per hour: wrong pass codes before redemption is refused for a while (decision 0020). */
+  PASS_WRONG_CODES_PER_HOUR: z.coerce.number().int().positive().default(20),
   /** Months after an order's delivery window during which deliveries may still be recorded. */
   DELIVERY_GRACE_MONTHS: z.coerce.number().int().min(0).max(12).default(1),
   RATIO_FLOOR_EUROS: OptionalEuros,

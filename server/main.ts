@@ -40,6 +40,7 @@ export async function startServer(env: Env = parseEnv(), options: StartOptions =
       maxFailuresPerEmail: env.SIGNIN_MAX_FAILURES_PER_EMAIL,
       windowMinutes: env.SIGNIN_WINDOW_MINUTES,
       maxCostlyPerMinute: env.COSTLY_MAX_PER_MINUTE,
+      maxWrongPassCodesPerHour: env.PASS_WRONG_CODES_PER_HOUR,
     }),
   };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ImportStatus } from './domain/delivery-import';
+import type { PassCounts } from './domain/passes';
 
 /**
  * Socket.io contract (DESIGN §4), typed once for server and client.
@@ -74,6 +75,11 @@ export interface EventPayloads {
   /** Who has the draft open right now. */
   'draft.presence': { bidId: number; viewers: { userId: number; name: string }[] };
   'notice': { message: string };
+  /**
+   * An order's pass counts after an issue, an assignment, a hand-out or a redemption: to its
+   * funders' rooms and to the rooms of the prescribers holding its booklets. Counts only.
+   */
+  'passes.updated': PassCounts;
   /** A delivery import's progress (its uploader, its organisation, the operator): counts so far, `done` at the end. */
   'import.progress': ImportProgress;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { DELIVERY_PROOFS } from '../../shared/domain/enums';
 import type { ServiceName } from '../../shared/domain/services';
 import { createdAt, id } from './columns';
 import { awards } from './bids';
@@ -30,6 +31,11 @@ export const deliveries = sqliteTable(
     deliveredOn: text('delivered_on').notNull(),
     /** Pseudonymous beneficiary reference chosen by the place: never a name. */
     beneficiaryRef: text('beneficiary_ref').notNull(),
+    /**
+     * `pass`: a pass was redeemed for it; `declared`: the place's own word (orders without pass).
+     * No CHECK: adding one would rebuild a table of millions of rows; the enum is enforced in code.
+     */
+    proof: text('proof', { enum: DELIVERY_PROOFS }).notNull().default('declared'),
     recordedByUserId: integer('recorded_by_user_id').references(() => users.id),
     /** The monthly payout that settled this delivery; null while it is only estimated. */
     payoutId: integer('payout_id'),

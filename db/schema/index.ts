@@ -11,3 +11,4 @@ export * from './figures';
 export * from './money';
 export * from './audit';
 export * from './imports';
+export * from './passes';

@@ -32,6 +32,11 @@ export const serviceOrders = sqliteTable(
      * the order is written); the day after, the order closes and what is left is credited back.
      */
     graceEndsOn: text('grace_ends_on').notNull().default(''),
+    /**
+     * Deliveries need a redeemed pass (issue 11). New orders ask for one unless the funder says
+     * otherwise; orders from before pass existed stay self-declared, and say so everywhere.
+     */
+    passRequired: integer('pass_required', { mode: 'boolean' }).notNull().default(false),
     status: text('status', { enum: ORDER_STATUSES }).notNull().default('draft'),
     publishedAt: text('published_at'),
     closedAt: text('closed_at'),

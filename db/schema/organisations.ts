@@ -10,7 +10,7 @@ export const organisations = sqliteTable(
     id: id(),
     kind: text('kind', { enum: ORGANISATION_KINDS }).notNull(),
     name: text('name').notNull(),
-    /** Funders and actors carry a SIRET; partnerships and the operator may not. */
+    /** Funders and actors carry a SIRET; partnerships, prescribers and the operator may not. */
     siret: text('siret').unique(),
     funderKind: text('funder_kind', { enum: FUNDER_KINDS }),
     /** INSEE territory: the département, and the commune of the head office when known. */
@@ -20,7 +20,7 @@ export const organisations = sqliteTable(
   },
   (t) => [
     index('organisations_kind_idx').on(t.kind),
-    check('organisations_kind_check', sql`${t.kind} in ('funder', 'actor', 'partnership', 'operator')`),
+    check('organisations_kind_check', sql`${t.kind} in ('funder', 'actor', 'partnership', 'operator', 'prescriber')`),
     check('organisations_funder_kind_check', sql`(${t.kind} = 'funder') = (${t.funderKind} is not null)`),
   ],
 );

@@ -132,6 +132,7 @@ export async function seedMarketplace(db: Db, context: { seed: number; operatorI
         deliveryStartsOn: date(year, 1, 1),
         deliveryEndsOn: date(year, 12, 31),
         roundId: null,
+        passRequired: false,
       },
       user,
     );
@@ -203,6 +204,7 @@ function seedOtherStatuses(
         deliveryStartsOn: date(year + 1, 1, 5),
         deliveryEndsOn: date(year + 1, 6, 30),
         roundId: null,
+        passRequired: false,
         ...fields,
       },
       userOf.get(funder)!,
@@ -340,6 +342,7 @@ function seedAllocationShowcase(db: Db, ctx: { year: number; funderId: (name: st
       deliveryStartsOn: `${next}-01-05`,
       deliveryEndsOn: `${next}-06-30`,
       roundId: null,
+      passRequired: false,
     },
     userOf.get(foundation)!,
   );

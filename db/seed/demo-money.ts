@@ -56,6 +56,7 @@ function seedExpiredOrder(db: Db, userOf: Map<number, number>, today: string) {
       deliveryStartsOn: `${last}-03-01`,
       deliveryEndsOn: `${last}-09-30`,
       roundId: null,
+      passRequired: false,
     },
     funderUser,
   );

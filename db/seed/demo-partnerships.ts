@@ -65,6 +65,7 @@ export function seedPartnerships(db: Db, ctx: { userOf: Map<number, number>; tod
       deliveryStartsOn: `${year}-04-01`,
       deliveryEndsOn: `${year}-12-31`,
       roundId: null,
+      passRequired: false,
     },
     userOf.get(region)!,
   );

@@ -50,13 +50,22 @@ export interface SignInLimits {
   failuresPerEmail: RateLimiter;
   /** Calls per user and per minute of the procedures that cost the server most (batches, exports, runs). */
   costly: RateLimiter;
+  /** Wrong pass codes per user and per hour (issue 11): well-formed codes that match no pass of the place. */
+  wrongPassCodes: RateLimiter;
 }
 
-export function createSignInLimits(options: { maxPerIp: number; maxFailuresPerEmail: number; windowMinutes: number; maxCostlyPerMinute?: number }): SignInLimits {
+export function createSignInLimits(options: {
+  maxPerIp: number;
+  maxFailuresPerEmail: number;
+  windowMinutes: number;
+  maxCostlyPerMinute?: number;
+  maxWrongPassCodesPerHour?: number;
+}): SignInLimits {
   const windowMs = options.windowMinutes * 60_000;
   return {
     perIp: new RateLimiter(options.maxPerIp, windowMs),
     failuresPerEmail: new RateLimiter(options.maxFailuresPerEmail, windowMs),
     costly: new RateLimiter(options.maxCostlyPerMinute ?? 60, 60_000),
+    wrongPassCodes: new RateLimiter(options.maxWrongPassCodesPerHour ?? 20, 3_600_000),
   };
 }

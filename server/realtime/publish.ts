@@ -4,6 +4,7 @@ import { draftView } from '../services/drafts';
 import type { CloseResult } from '../services/credits';
 import { placeYearFigures } from '../services/figures';
 import { getOrderRow, orderEventPayload } from '../services/orders';
+import { fundersOfOrder, passCountsOfOrder, prescribersOfOrder } from '../services/passes/booklets';
 import { commitmentYear } from '../../shared/domain/orders';
 import type { RoundActivity } from '../../shared/events';
 import type { EventBus } from './bus';
@@ -52,4 +53,10 @@ export function publishClosed(ctx: DashboardContext, result: CloseResult): void 
   publishOrder(ctx, result.orderId);
   const year = commitmentYear(getOrderRow(ctx.db, result.orderId));
   for (const placeId of result.placeIds) publishPlaceFigures(ctx.bus, placeId, [placeYearFigures(ctx.db, placeId, year)]);
+}
+
+/** An order's pass counts, coalesced per order, to its funders and the prescribers holding its booklets. */
+export function publishPasses(bus: EventBus, db: Db, orderId: number): void {
+  const rooms = new Set([...fundersOfOrder(db, orderId).map((f) => f.organisationId), ...prescribersOfOrder(db, orderId)]);
+  for (const organisationId of rooms) bus.publishLazy(`org:${organisationId}`, 'passes.updated', `passes:${orderId}`, () => passCountsOfOrder(db, orderId));
 }

@@ -1,4 +1,6 @@
-import { ChangePasswordInput, SetLocaleInput, SignInInput } from '../../shared/schemas/auth';
+import { AcceptInvitationInput, ChangePasswordInput, SetLocaleInput, SignInInput } from '../../shared/schemas/auth';
+import { InvitationTokenInput } from '../../shared/schemas/passes';
+import { acceptInvitation, invitationOf } from '../services/invitations';
 import { clearedSessionCookie, sessionCookie } from '../auth/cookie';
 import { authenticate, changePassword, createSession, deleteSession, resolveSession, setLocale } from '../services/auth';
 import type { Context } from '../context';
@@ -39,6 +41,16 @@ export const authRouter = router({
     ctx.bus.rightsChanged({ userId: ctx.user.id });
     startSession(ctx, ctx.user.id);
     return { ok: true as const };
+  }),
+
+  /** Who an invitation link is for (before choosing a password); refused once used or expired. */
+  invitation: publicProcedure.input(InvitationTokenInput).query(({ ctx, input }) => invitationOf(ctx.db, input.token)),
+
+  /** The invited person chooses a password with the link, and is signed in. The link then stops working. */
+  acceptInvitation: publicProcedure.input(AcceptInvitationInput).mutation(async ({ ctx, input }) => {
+    const userId = await acceptInvitation(ctx.db, input);
+    if (ctx.sessionToken) deleteSession(ctx.db, ctx.sessionToken);
+    return resolveSession(ctx.db, startSession(ctx, userId))!;
   }),
 
   setLocale: authedProcedure.input(SetLocaleInput).mutation(({ ctx, input }) => {

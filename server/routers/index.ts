@@ -21,6 +21,8 @@ import { statementsRouter } from './statements';
 import { ocdsRouter } from './ocds';
 import { importsRouter } from './imports';
 import { lieuxRouter } from './lieux';
+import { passesRouter } from './passes';
+import { prescribersRouter } from './prescribers';
 
 export const appRouter = router({
   auth: authRouter,
@@ -45,6 +47,8 @@ export const appRouter = router({
   ocds: ocdsRouter,
   imports: importsRouter,
   lieux: lieuxRouter,
+  passes: passesRouter,
+  prescribers: prescribersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,7 +6,7 @@ export interface AuditRecord {
   /** null: the system (automatic close). */
   userId: number | null;
   action: string;
-  subjectType: 'order' | 'award' | 'payout' | 'settlement' | 'credit_note' | 'qualification' | 'funding' | 'credit_refund';
+  subjectType: 'order' | 'award' | 'payout' | 'settlement' | 'credit_note' | 'qualification' | 'funding' | 'credit_refund' | 'prescriber';
   subjectId: number;
   reason?: string;
   detail?: Record<string, unknown>;

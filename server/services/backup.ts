@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from '../../db/client';
@@ -15,6 +15,9 @@ export async function backupDatabase(db: Db, destination: string) {
   mkdirSync(dirname(destination), { recursive: true });
   const started = Date.now();
   await db.$client.backup(destination, { progress: ({ remainingPages }) => Math.max(remainingPages, 100) });
+  // Pass codes are only readable with the secret beside the database (decision 0021): it goes along.
+  const secret = `${db.$client.name}.pass-secret`;
+  if (!db.$client.memory && existsSync(secret)) copyFileSync(secret, `${destination}.pass-secret`);
   return { destination, ms: Date.now() - started, ...verifyBackup(destination) };
 }
 

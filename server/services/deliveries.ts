@@ -2,7 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { preparedFor } from '../../db/prepared';
 import { awards, deliveries } from '../../db/schema';
-import type { OrderStatus } from '../../shared/domain/enums';
+import type { DeliveryProof, OrderStatus } from '../../shared/domain/enums';
 import { acceptsDeliveries, todayIso, withinWindow } from '../../shared/domain/orders';
 import { basisPointsOf, lineAmount } from '../../shared/money';
 import { RecordDeliveryInput } from '../../shared/schemas/deliveries';
@@ -17,11 +17,11 @@ import type { PlaceFigures } from './places';
 type Delivery = Omit<typeof deliveries.$inferSelect, 'payoutId' | 'ledgerTransactionId' | 'poolingFeeCents' | 'feeTransactionId'>;
 type Award = { id: number; orderId: number; placeId: number; partnershipId: number | null; quantity: number; unitPriceCents: number; deliveredQuantity: number; year: number };
 type Place = { id: number; organisationId: number; status: string };
-type Order = { id: number; status: OrderStatus; services: string; deliveryStartsOn: string; deliveryEndsOn: string; graceEndsOn: string };
+type Order = { id: number; status: OrderStatus; services: string; deliveryStartsOn: string; deliveryEndsOn: string; graceEndsOn: string; passRequired: number };
 
 const DELIVERY_COLUMNS = `id, idempotency_key as idempotencyKey, award_id as awardId, order_id as orderId, place_id as placeId,
   quantity, amount_cents as amountCents, service, delivered_on as deliveredOn, beneficiary_ref as beneficiaryRef,
-  recorded_by_user_id as recordedByUserId, created_at as createdAt`;
+  proof, recorded_by_user_id as recordedByUserId, created_at as createdAt`;
 
 // Every delivery runs these: prepared once per connection (docs/decisions/0005-prepared-statements.md).
 const statements = preparedFor((db) => ({
@@ -36,12 +36,12 @@ const statements = preparedFor((db) => ({
   place: db.$client.prepare<[number], Place>('select id, organisation_id as organisationId, status from places where id = ?'),
   order: db.$client.prepare<[number], Order>(
     `select id, status, services, delivery_starts_on as deliveryStartsOn, delivery_ends_on as deliveryEndsOn,
-       grace_ends_on as graceEndsOn from service_orders where id = ?`,
+       grace_ends_on as graceEndsOn, pass_required as passRequired from service_orders where id = ?`,
   ),
   // No `returning`: the row is what was inserted, built in place (a read-back per row costs ~20 %).
-  insert: db.$client.prepare<[string, number, number, number, number, number, number, string, string, string, number, string]>(
+  insert: db.$client.prepare<[string, number, number, number, number, number, number, string, string, string, DeliveryProof, number, string]>(
     `insert into deliveries (idempotency_key, award_id, order_id, place_id, quantity, amount_cents, pooling_fee_cents, service,
-       delivered_on, beneficiary_ref, recorded_by_user_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       delivered_on, beneficiary_ref, proof, recorded_by_user_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ),
   addDelivered: db.$client.prepare<[number, number]>('update awards set delivered_quantity = delivered_quantity + ? where id = ?'),
   orderProgress: db.$client.prepare<[number], { awarded: number; delivered: number }>(
@@ -75,6 +75,11 @@ function sameDelivery(existing: Pick<RecordDeliveryInput, 'awardId' | 'quantity'
   );
 }
 
+/** The delivery recorded under an idempotency key, if any. */
+export function deliveryByKey(db: Db, idempotencyKey: string): Delivery | undefined {
+  return statements(db).byKey.get(idempotencyKey);
+}
+
 /** The organisation that records deliveries for an award: the actor owning its place. */
 export function awardOwner(db: Db, awardId: number): number | undefined {
   return statements(db).awardOwner.get(awardId)?.organisationId;
@@ -87,6 +92,7 @@ interface Accepted {
   award: Award;
   amountCents: number;
   feeCents: number;
+  proof: DeliveryProof;
 }
 
 /**
@@ -125,6 +131,7 @@ function checkRow(
   today: string,
   read: ReturnType<typeof lookups>,
   pending: Map<string, Accepted>,
+  proof: DeliveryProof = 'declared',
 ): Delivery | Omit<Accepted, 'index'> {
   const q = statements(db);
   const previous = q.byKey.get(input.idempotencyKey);
@@ -149,6 +156,9 @@ function checkRow(
   if (today > order.graceEndsOn) {
     throw conflict(`Le délai d’enregistrement de cette commande est écoulé (période de réalisation et mois de grâce jusqu’au ${order.graceEndsOn})`);
   }
+  if (order.passRequired && proof !== 'pass') {
+    throw conflict('Cette commande exige un pass : enregistrez chaque prestation en saisissant le code du pass de la personne');
+  }
   if (!order.serviceList.includes(input.service)) throw fieldError('service', 'Ce service ne fait pas partie de la commande');
   if (input.deliveredOn > today) throw fieldError('deliveredOn', 'Une prestation ne peut pas être datée dans le futur');
   if (!withinWindow(input.deliveredOn, order)) {
@@ -162,7 +172,7 @@ function checkRow(
   const partnership = award.partnershipId === null ? undefined : read.partnership(award.partnershipId)!;
   // Revenue is counted gross for the ratio: the pooling fee is the place's own spending.
   const feeCents = partnership ? basisPointsOf(amountCents, partnership.poolingFeeBps) : 0;
-  return { input, award, amountCents, feeCents };
+  return { input, award, amountCents, feeCents, proof };
 }
 
 /**
@@ -201,10 +211,12 @@ function writeAccepted(db: Db, user: SessionUser, accepted: Accepted[], read: Re
       const id = Number(
         q.insert.run(
           input.idempotencyKey, award.id, award.orderId, award.placeId, input.quantity, row.amountCents, row.feeCents,
-          input.service, input.deliveredOn, input.beneficiaryRef, user.id, now,
+          input.service, input.deliveredOn, input.beneficiaryRef, row.proof, user.id, now,
         ).lastInsertRowid,
       );
-      const delivery: Delivery = { id, ...input, orderId: award.orderId, placeId: award.placeId, amountCents: row.amountCents, recordedByUserId: user.id, createdAt: now };
+      const delivery: Delivery = {
+        id, ...input, orderId: award.orderId, placeId: award.placeId, amountCents: row.amountCents, proof: row.proof, recordedByUserId: user.id, createdAt: now,
+      };
       written.set(row.index, delivery);
       firstId ||= delivery.id;
       lastId = delivery.id;
@@ -298,14 +310,15 @@ function commit(db: Db, user: SessionUser, outcomes: Outcome[], pending: Map<str
 
 /**
  * One delivery. Replaying the same idempotency key returns the first result and counts once;
- * a refusal is the row's own error (field, conflict or forbidden).
+ * a refusal is the row's own error (field, conflict or forbidden). `proof: 'pass'` only from
+ * redemption (services/passes), inside its transaction: orders that require a pass take no other.
  */
-export function recordDelivery(db: Db, user: SessionUser, input: RecordDeliveryInput, today = todayIso()): DeliveryResult {
+export function recordDelivery(db: Db, user: SessionUser, input: RecordDeliveryInput, today = todayIso(), proof: DeliveryProof = 'declared'): DeliveryResult {
   return db.transaction(
     () => {
       const read = lookups(db);
       const pending = new Map<string, Accepted>();
-      const outcome = outcomeOf(checkRow(db, user, input, today, read, pending), 0, pending);
+      const outcome = outcomeOf(checkRow(db, user, input, today, read, pending, proof), 0, pending);
       return commit(db, user, [outcome], pending, read)[0]!;
     },
     { behavior: 'immediate' },

@@ -79,6 +79,7 @@ function orderValues(fields: OrderFields, graceMonths: number) {
     deliveryStartsOn: fields.deliveryStartsOn,
     deliveryEndsOn: fields.deliveryEndsOn,
     roundId: fields.roundId,
+    passRequired: fields.passRequired,
   };
 }
 

@@ -1,6 +1,7 @@
 /** Enum-like values of the domain model (DESIGN §2), shared by the schema, zod and the client. */
 
-export const ORGANISATION_KINDS = ['funder', 'actor', 'partnership', 'operator'] as const;
+/** `prescriber`: an aiguilleur invited by a funder to hand out pass booklets (no SIRET needed). */
+export const ORGANISATION_KINDS = ['funder', 'actor', 'partnership', 'operator', 'prescriber'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
 export const FUNDER_KINDS = ['departement', 'region', 'caf', 'commune', 'state', 'company', 'foundation', 'other'] as const;
@@ -57,3 +58,14 @@ export type LedgerTransactionKind = (typeof LEDGER_TRANSACTION_KINDS)[number];
 
 export const PAYOUT_STATUSES = ['pending', 'paid'] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+
+/** How a delivery is proven: a redeemed pass, or the place's own declaration (orders without pass). */
+export const DELIVERY_PROOFS = ['declared', 'pass'] as const;
+export type DeliveryProof = (typeof DELIVERY_PROOFS)[number];
+
+/**
+ * The anonymous category a prescriber may note when handing a booklet out (never a person):
+ * an age band or a situation, as in the Coop de la médiation numérique's anonymous practice.
+ */
+export const HANDOUT_CATEGORIES = ['age_under_25', 'age_25_59', 'age_60_plus', 'job_seeker', 'senior', 'family', 'disability', 'other'] as const;
+export type HandoutCategory = (typeof HANDOUT_CATEGORIES)[number];

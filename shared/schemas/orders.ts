@@ -14,6 +14,8 @@ const OrderFields = z.object({
   deliveryStartsOn: IsoDate,
   deliveryEndsOn: IsoDate,
   roundId: Id.nullable().default(null),
+  /** Deliveries need a redeemed pass (issue 11): yes unless the funder says otherwise. */
+  passRequired: z.boolean().default(true),
   /** The creating funder's share of the budget; defaults to the whole order. */
   shareCents: AmountCents.optional(),
 });

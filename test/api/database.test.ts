@@ -13,6 +13,7 @@ import { SERVICES } from '../../shared/domain/services';
 import { createTestDb } from '../setup/db';
 
 const DOMAIN_TABLES = [
+  'account_invitations',
   'audit_events',
   'audit_parties',
   'awards',
@@ -33,12 +34,15 @@ const DOMAIN_TABLES = [
   'partnership_events',
   'partnership_members',
   'partnerships',
+  'pass_booklets',
+  'passes',
   'payouts',
   'place_communes',
   'place_status_events',
   'place_year_beneficiaries',
   'place_year_figures',
   'places',
+  'prescribers',
   'service_orders',
   'sessions',
   'settlements',

@@ -38,6 +38,8 @@ export interface OrderOptions {
   deliveryStartsOn?: string;
   deliveryEndsOn?: string;
   roundId?: number | null;
+  /** Deliveries need a pass; self-declared (false) unless a test says otherwise. */
+  passRequired?: boolean;
   /** Publish the order (default true). */
   publish?: boolean;
   /** Cents to pay into the ring-fenced account: the whole order by default, 0 for none. */
@@ -66,6 +68,7 @@ export function makeOrder(db: Db, options: OrderOptions): number {
       deliveryStartsOn: options.deliveryStartsOn ?? `${today.slice(0, 4)}-01-01`,
       deliveryEndsOn: options.deliveryEndsOn ?? `${today.slice(0, 4)}-12-31`,
       roundId: options.roundId ?? null,
+      passRequired: options.passRequired ?? false,
     },
     options.userId,
   );

@@ -27,6 +27,7 @@ export function createTestApp(options: TestAppOptions = {}) {
       maxFailuresPerEmail: config.SIGNIN_MAX_FAILURES_PER_EMAIL,
       windowMinutes: config.SIGNIN_WINDOW_MINUTES,
       maxCostlyPerMinute: config.COSTLY_MAX_PER_MINUTE,
+      maxWrongPassCodesPerHour: config.PASS_WRONG_CODES_PER_HOUR,
     }),
   };
   const app = createApp(deps);

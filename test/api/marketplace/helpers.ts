@@ -151,6 +151,8 @@ export function orderForm(organisationId: number, overrides: Partial<CreateOrder
     bidDeadline: isoDaysFromToday(14),
     deliveryStartsOn: `${thisYear()}-01-01`,
     deliveryEndsOn: windowEnd(),
+    // Self-declared unless a test asks for pass: the pass tests set it (test/api/passes).
+    passRequired: false,
     ...overrides,
   };
 }
