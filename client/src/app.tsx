@@ -15,7 +15,9 @@ const page = <K extends string>(load: () => Promise<Record<K, Component>>, name:
 
 const AccountPage = page(() => import('./routes/account'), 'AccountPage');
 const ApplicationPage = page(() => import('./routes/application'), 'ApplicationPage');
+const AcceptInvitationPage = page(() => import('./routes/accept-invitation'), 'AcceptInvitationPage');
 const AuditPage = page(() => import('./routes/audit'), 'AuditPage');
+const BookletPrintPage = page(() => import('./routes/booklet-print'), 'BookletPrintPage');
 const CreditNotePage = page(() => import('./routes/credit-note'), 'CreditNotePage');
 const CreditsPage = page(() => import('./routes/credits'), 'CreditsPage');
 const DeliveryImportPage = page(() => import('./routes/delivery-import'), 'DeliveryImportPage');
@@ -34,6 +36,8 @@ const PartnershipsPage = page(() => import('./routes/partnerships'), 'Partnershi
 const PlacePage = page(() => import('./routes/place'), 'PlacePage');
 const PlaceStatementPage = page(() => import('./routes/place-statement'), 'PlaceStatementPage');
 const PlacesImportPage = page(() => import('./routes/places-import'), 'PlacesImportPage');
+const PrescribersPage = page(() => import('./routes/prescribers'), 'PrescribersPage');
+const RedeemPassPage = page(() => import('./routes/redeem-pass'), 'RedeemPassPage');
 const QualificationQueuePage = page(() => import('./routes/qualification-queue'), 'QualificationQueuePage');
 const RoundDashboardPage = page(() => import('./routes/round-dashboard'), 'RoundDashboardPage');
 const PublicRoundPage = page(() => import('./routes/round-dashboard'), 'PublicRoundPage');
@@ -56,6 +60,7 @@ export function App() {
     <Router root={Layout}>
       <Route path="/" component={HomeRedirect} />
       <Route path="/connexion" component={SignInPage} />
+      <Route path="/invitation/:token" component={AcceptInvitationPage} />
       <Route path="/compte" component={privatePage(AccountPage)} />
       <Route path="/espace/:organisationId" component={OrganisationSpace} />
       <Route path="/espace/:organisationId/candidature" component={privatePage(ApplicationPage)} />
@@ -67,10 +72,13 @@ export function App() {
       <Route path="/espace/:organisationId/releve" component={privatePage(FunderStatementPage)} />
       <Route path="/avoirs/:creditNoteId" component={privatePage(CreditNotePage)} />
       <Route path="/espace/:organisationId/invitations" component={privatePage(InvitationsPage)} />
+      <Route path="/espace/:organisationId/prescripteurs" component={privatePage(PrescribersPage)} />
+      <Route path="/carnets/:bookletId/imprimer" component={privatePage(BookletPrintPage)} />
       <Route path="/commandes/nouvelle" component={privatePage(NewOrderPage)} />
       <Route path="/commandes/:orderId" component={privatePage(OrderPage)} />
       <Route path="/lieux/:placeId" component={privatePage(PlacePage)} />
       <Route path="/lieux/:placeId/releves/:month" component={privatePage(PlaceStatementPage)} />
+      <Route path="/lieux/:placeId/pass" component={privatePage(RedeemPassPage)} />
       <Route path="/partenariats" component={privatePage(PartnershipsPage)} />
       <Route path="/partenariats/nouveau" component={privatePage(NewPartnershipPage)} />
       <Route path="/partenariats/:partnershipId" component={privatePage(PartnershipPage)} />

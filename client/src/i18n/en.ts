@@ -1031,4 +1031,8 @@ export const en: Record<MessageKey, string> = {
   'import.reason': 'Reason',
   'import.statusRefused': 'Refused',
   'import.statusDuplicate': 'Duplicate',
+
+  // Pass (issue 11): funder and prescriber pages.
+
+  // Pass (issue 11): redemption at the place, proof labels.
 };

@@ -1030,6 +1030,10 @@ export const fr = {
   'import.reason': 'Motif',
   'import.statusRefused': 'Refusée',
   'import.statusDuplicate': 'Doublon',
+
+  // Pass (issue 11): funder and prescriber pages.
+
+  // Pass (issue 11): redemption at the place, proof labels.
 } as const;
 
 export type MessageKey = keyof typeof fr;
