@@ -38,6 +38,7 @@ const PlaceStatementPage = page(() => import('./routes/place-statement'), 'Place
 const PlacesImportPage = page(() => import('./routes/places-import'), 'PlacesImportPage');
 const PrescribersPage = page(() => import('./routes/prescribers'), 'PrescribersPage');
 const RedeemPassPage = page(() => import('./routes/redeem-pass'), 'RedeemPassPage');
+const PassLinkPage = page(() => import('./routes/redeem-pass'), 'PassLinkPage');
 const QualificationQueuePage = page(() => import('./routes/qualification-queue'), 'QualificationQueuePage');
 const RoundDashboardPage = page(() => import('./routes/round-dashboard'), 'RoundDashboardPage');
 const PublicRoundPage = page(() => import('./routes/round-dashboard'), 'PublicRoundPage');
@@ -79,6 +80,7 @@ export function App() {
       <Route path="/lieux/:placeId" component={privatePage(PlacePage)} />
       <Route path="/lieux/:placeId/releves/:month" component={privatePage(PlaceStatementPage)} />
       <Route path="/lieux/:placeId/pass" component={privatePage(RedeemPassPage)} />
+      <Route path="/pass" component={privatePage(PassLinkPage)} />
       <Route path="/partenariats" component={privatePage(PartnershipsPage)} />
       <Route path="/partenariats/nouveau" component={privatePage(NewPartnershipPage)} />
       <Route path="/partenariats/:partnershipId" component={privatePage(PartnershipPage)} />
