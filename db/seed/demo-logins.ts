@@ -6,6 +6,7 @@ export const DEMO_LOGINS = [
   { role: 'commanditaire', email: 'commanditaire@aptic.demo', name: 'Yann Le Goff' },
   { role: 'acteur', email: 'acteur@aptic.demo', name: 'Nadia Benali' },
   { role: 'chef de file', email: 'partenariat@aptic.demo', name: 'Maël Kerjean' },
+  { role: 'prescripteur', email: 'prescripteur@aptic.demo', name: 'Sophie Le Bihan' },
 ] as const;
 
 export type DemoRole = (typeof DEMO_LOGINS)[number]['role'];

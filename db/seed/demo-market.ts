@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { Service } from '@gouvfr-anct/lieux-de-mediation-numerique';
 import { memberships, organisations, placeCommunes, places, fundingRounds } from '../schema';
@@ -9,11 +10,13 @@ import { submitBid } from '../../server/services/bids';
 import { recordDeliveryBatch } from '../../server/services/deliveries';
 import { cancelOrder, coFund, createOrder, publishOrder, recordPayment } from '../../server/services/orders';
 import { addMembership } from '../../server/services/users';
+import { hashPassword } from '../../server/auth/password';
 import { makeUser } from '../../test/factories';
 import { beneficiaryRef, sessionUserOf } from '../../test/factories/marketplace';
 import type { Db } from '../client';
 import { DEMO_PASSWORD } from './demo-logins';
 import { seedMoney } from './demo-money';
+import { seedPasses } from './demo-passes';
 import { seedPartnerships } from './demo-partnerships';
 import { createRandom, type Random } from './random';
 
@@ -179,6 +182,7 @@ export async function seedMarketplace(db: Db, context: { seed: number; operatorI
   seedPartnerships(db, { userOf, today, year });
   seedAllocationShowcase(db, { year, funderId, userOf });
   seedMoney(db, { operatorId: context.operatorId, userOf }, today);
+  seedPasses(db, { userOf, today, year, unusablePasswordHash: await hashPassword(randomBytes(24).toString('base64url')) });
 }
 
 /** One order in every other status, so each screen of the demo has something to show. */

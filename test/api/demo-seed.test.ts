@@ -9,6 +9,8 @@ import { isRuralCommune } from '../../shared/domain/communes';
 import type { OrganisationKind } from '../../shared/domain/enums';
 import { findDepartement } from '../../shared/domain/territory';
 import { makeUser } from '../factories';
+import { passCountsOfOrder } from '../../server/services/passes/booklets';
+import { prescribersOfFunder } from '../../server/services/passes/prescribers';
 import { createTestApp } from '../setup/app';
 import { createTestDb } from '../setup/db';
 
@@ -19,6 +21,7 @@ const EXPECTED_KINDS: Record<DemoRole, OrganisationKind[]> = {
   // Ty Numérik accepted the CAE's invitation for its Quimper place: its user takes part in the CAE too.
   acteur: ['actor', 'partnership'],
   'chef de file': ['actor', 'partnership'],
+  prescripteur: ['prescriber'],
 };
 
 /** Everything about the places that the seed chooses, in insertion order. */
@@ -249,5 +252,23 @@ describe('the demo partnerships, made through the partnership services', () => {
     expect(members.filter((m) => m.status === 'invited')).toHaveLength(1);
     const caeBids = db.select().from(bids).where(eq(bids.partnershipId, cae.id)).all();
     expect(caeBids.map((b) => b.status).sort()).toEqual(['awarded', 'draft']);
+  });
+});
+
+describe('the demo pass, made through the pass services', () => {
+  it('has one order that requires pass, with booklets held by the CCAS, some handed out and redeemed, and an invitation pending', () => {
+    const order = db.select().from(serviceOrders).where(eq(serviceOrders.passRequired, true)).all();
+    expect(order).toHaveLength(1);
+    const counts = passCountsOfOrder(db, order[0]!.id);
+    expect(counts).toMatchObject({ bookletsIssued: 8, passesIssued: 80, bookletsAssigned: 7, bookletsHandedOut: 3, bookletsStarted: 2, bookletsFullyUsed: 1, passesRedeemed: 14, passesExpired: 0 });
+    expect(counts.issuableQuantity).toBe(220);
+    const proofs = db.$client.prepare("select proof, count(*) as n from deliveries where order_id = ? group by proof").all(order[0]!.id);
+    expect(proofs).toEqual([{ proof: 'pass', n: 14 }]);
+    const funder = db.select({ id: organisations.id }).from(organisations).where(eq(organisations.name, 'Conseil départemental du Finistère')).get()!;
+    const prescribers = prescribersOfFunder(db, funder.id);
+    expect(prescribers.map((p) => [p.name, p.invitationPending])).toEqual([
+      ['CCAS de Quimper', false],
+      ['Mairie de Douarnenez', true],
+    ]);
   });
 });

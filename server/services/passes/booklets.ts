@@ -117,7 +117,8 @@ export function assertCanFollowPasses(db: Db, user: SessionUser, orderId: number
  * unique across the system (a clash is about one in 10¹⁰ at national scale) and stored as a
  * keyed hash plus a sealed copy, never in clear.
  */
-export function issueBooklets(db: Db, user: SessionUser, input: IssueBookletsInput, today = todayIso()) {
+export function issueBooklets(db: Db, user: SessionUser, input: IssueBookletsInput, now = new Date()) {
+  const today = todayIso(now);
   const size = input.size ?? DEFAULT_BOOKLET_SIZE;
   const keys = passKeys(db);
   return db.transaction(() => {
@@ -132,10 +133,10 @@ export function issueBooklets(db: Db, user: SessionUser, input: IssueBookletsInp
       const left = Math.max(0, funded - issued.passes);
       throw fieldError('booklets', `Dépasse la quantité financée : ${left} pass au plus peuvent encore être émis (${funded} financés, ${issued.passes} déjà émis)`);
     }
-    const now = new Date().toISOString();
+    const createdAt = now.toISOString();
     const bookletIds: number[] = [];
     for (let b = 1; b <= input.booklets; b++) {
-      const bookletId = Number(q.insertBooklet.run(order.id, issued.lastNumber + b, size, user.id, now).lastInsertRowid);
+      const bookletId = Number(q.insertBooklet.run(order.id, issued.lastNumber + b, size, user.id, createdAt).lastInsertRowid);
       bookletIds.push(bookletId);
       for (let p = 0; p < size; p++) {
         let code = generatePassCode();
