@@ -114,14 +114,17 @@ export function closeOrder(db: Db, orderId: number, options: { userId: number | 
       db.update(bids).set({ status: 'rejected' }).where(and(eq(bids.orderId, orderId), eq(bids.status, 'submitted'))).run();
       db.update(bids).set({ status: 'withdrawn' }).where(and(eq(bids.orderId, orderId), eq(bids.status, 'draft'))).run();
       db.update(serviceOrders).set({ status: 'closed', closedAt: new Date().toISOString() }).where(eq(serviceOrders.id, orderId)).run();
-      const creditNoteIds = creditBackRingFence(db, order, options.reason, options.userId);
+      // Unused pass expire with the order: their value is part of what goes back (decision 0021).
+      const expiredPasses = (db.$client.prepare('select count(*) as n from passes where order_id = ? and delivery_id is null').get(orderId) as { n: number }).n;
+      const reason = expiredPasses > 0 ? `${options.reason} — dont ${expiredPasses} pass non utilisé(s), expiré(s)` : options.reason;
+      const creditNoteIds = creditBackRingFence(db, order, reason, options.userId);
       audit(db, {
         userId: options.userId,
         action: options.automatic ? 'order.closed_automatically' : 'order.closed',
         subjectType: 'order',
         subjectId: orderId,
         reason: options.reason,
-        detail: { from: order.status, releasedServices, creditNotes: creditNoteIds.length },
+        detail: { from: order.status, releasedServices, creditNotes: creditNoteIds.length, expiredPasses },
         parties: orderFunders(db, orderId).map((f) => f.organisationId),
       });
       return { orderId, releasedServices, creditNoteIds, placeIds: [...placeIds] };
