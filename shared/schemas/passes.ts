@@ -5,8 +5,9 @@ import { CommuneCode, DepartementCode, Email, Id, IsoDate, ServiceField, ShortTe
 
 /** Pass per booklet unless the funder chooses otherwise. */
 export const DEFAULT_BOOKLET_SIZE = 10;
-/** Booklets one call may issue: 10 000 pass at the default size. */
+/** Booklets one call may issue, and pass in all. */
 export const MAX_BOOKLETS_PER_ISSUE = 1_000;
+export const MAX_PASSES_PER_ISSUE = 10_000;
 
 /** A typed or scanned code, read the forgiving way; a typo is refused here, before any lookup. */
 export const PassCode = z
@@ -26,7 +27,12 @@ export const IssueBookletsInput = z
     booklets: z.number().int().min(1, { error: 'Au moins un carnet' }).max(MAX_BOOKLETS_PER_ISSUE, { error: `${MAX_BOOKLETS_PER_ISSUE} carnets au plus par émission` }),
     size: z.number().int().min(1, { error: 'Au moins 1 pass par carnet' }).max(100, { error: '100 pass au plus par carnet' }).default(DEFAULT_BOOKLET_SIZE),
   })
-  .strict();
+  .strict()
+  // One issue is one transaction: bounded so that it never holds the write lock for long.
+  .refine((input) => input.booklets * input.size <= MAX_PASSES_PER_ISSUE, {
+    path: ['booklets'],
+    error: `${MAX_PASSES_PER_ISSUE} pass au plus par émission`,
+  });
 export type IssueBookletsInput = z.input<typeof IssueBookletsInput>;
 
 export const InvitePrescriberInput = z
