@@ -55,8 +55,11 @@ export function publishClosed(ctx: DashboardContext, result: CloseResult): void 
   for (const placeId of result.placeIds) publishPlaceFigures(ctx.bus, placeId, [placeYearFigures(ctx.db, placeId, year)]);
 }
 
-/** An order's pass counts, coalesced per order, to its funders and the prescribers holding its booklets. */
-export function publishPasses(bus: EventBus, db: Db, orderId: number): void {
-  const rooms = new Set([...fundersOfOrder(db, orderId).map((f) => f.organisationId), ...prescribersOfOrder(db, orderId)]);
+/**
+ * An order's pass counts, coalesced per order, to its funders and the prescribers holding its
+ * booklets (and `alsoTo`: prescribers that just gave some back).
+ */
+export function publishPasses(bus: EventBus, db: Db, orderId: number, alsoTo: readonly number[] = []): void {
+  const rooms = new Set([...fundersOfOrder(db, orderId).map((f) => f.organisationId), ...prescribersOfOrder(db, orderId), ...alsoTo]);
   for (const organisationId of rooms) bus.publishLazy(`org:${organisationId}`, 'passes.updated', `passes:${orderId}`, () => passCountsOfOrder(db, orderId));
 }

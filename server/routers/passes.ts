@@ -49,8 +49,8 @@ export const passesRouter = router({
 
   /** Gives booklets to one of the funder's prescribers (or takes them back with null). */
   assign: authedProcedure.input(AssignBookletsInput).mutation(({ ctx, input }) => {
-    const orders = assignBooklets(ctx.db, ctx.user, input);
-    for (const orderId of orders) publishPasses(ctx.bus, ctx.db, orderId);
+    const { orders, previousHolders } = assignBooklets(ctx.db, ctx.user, input);
+    for (const orderId of orders) publishPasses(ctx.bus, ctx.db, orderId, previousHolders);
     return { assigned: input.bookletIds.length };
   }),
 

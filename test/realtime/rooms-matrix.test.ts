@@ -156,6 +156,57 @@ describe('the rooms matrix', () => {
   });
 });
 
+// Prescribers (issue 11) are invited by a funder and are no role of the shared world: their
+// organisation room, where an order's pass counts reach them, is checked here the same way.
+describe('a prescriber’s organisation room', () => {
+  const p = {} as { own: number; other: number; contact: number; otherContact: number };
+
+  beforeAll(async () => {
+    const invite = async (funder: 'funder' | 'otherFunder', name: string) => {
+      const contact = await makeUser(testApp.db);
+      const { organisationId } = await sessionFor(testApp, w.users[funder].id).api.prescribers.invite.mutate({
+        organisationId: w.orgs[funder],
+        name,
+        contactName: 'Contact du prescripteur',
+        contactEmail: contact.email,
+        departementCode: '29',
+      });
+      return { organisationId, contactId: contact.id };
+    };
+    const own = await invite('funder', 'CCAS de Quimper');
+    const other = await invite('otherFunder', 'Mission locale de Brest');
+    Object.assign(p, { own: own.organisationId, contact: own.contactId, other: other.organisationId, otherContact: other.contactId });
+  });
+
+  // A refused socket joins a room of its own, whose notice, published after, fences the wait.
+  it.each([
+    { who: 'its member', as: () => p.contact, room: () => `org:${p.own}`, joins: true },
+    { who: 'the other prescriber’s member', as: () => p.otherContact, room: () => `org:${p.other}`, joins: true },
+    { who: 'the operator', as: () => w.users.operator.id, room: () => `org:${p.own}`, joins: true },
+    { who: 'a member of another prescriber', as: () => p.otherContact, room: () => `org:${p.own}`, joins: false, fence: () => `org:${p.other}` },
+    { who: 'its member, at the funder that invited it', as: () => p.contact, room: () => `org:${w.orgs.funder}`, joins: false, fence: () => `org:${p.own}` },
+    { who: 'the funder that invited it', as: () => w.users.funder.id, room: () => `org:${p.own}`, joins: false, fence: () => `org:${w.orgs.funder}` },
+    { who: 'an actor', as: () => w.users.rival.id, room: () => `org:${p.own}`, joins: false, fence: () => `org:${w.orgs.rival}` },
+  ])('$who: joins $joins, and a refused socket hears nothing published there', async (row) => {
+    const room = row.room();
+    const client = await open(cookieFor(row.as()));
+    const result = await join(client.socket, room);
+    expect(result.ok ? 'joined' : result.error).toBe(row.joins ? 'joined' : 'forbidden');
+    const fenceRoom = row.fence?.();
+    if (fenceRoom) expect(await join(client.socket, fenceRoom)).toMatchObject({ ok: true });
+
+    const message = `test message to ${room} ${randomUUID()}`;
+    testApp.deps.bus.publish(room, 'notice', { message });
+    // The room's message leaves the bus first (it may be held for the room's window), then the fence.
+    testApp.deps.bus.flushAll();
+    if (fenceRoom) testApp.deps.bus.publish(fenceRoom, 'notice', { message: `fence ${message}` });
+    // (Messages of earlier rows may still come out of the bus's window: this row's are told by their text.)
+    const heard = (r: string, text: string) => client.inbox.filter((m) => m.room === r && m.type === 'notice' && (m.payload as { message: string }).message === text);
+    await expect.poll(() => (fenceRoom ? heard(fenceRoom, `fence ${message}`) : heard(room, message)).length).toBe(1);
+    if (fenceRoom) expect(client.inbox.filter((m) => m.room === room)).toEqual([]);
+  });
+});
+
 describe('events of real writes', () => {
   it('reach only the sockets admitted to their rooms, and carry no sealed bid nor beneficiary; the draft only to its participants', async () => {
     const all = await socketsOfEveryRole();

@@ -84,9 +84,10 @@ export function prescribersOfFunder(db: Db, funderOrganisationId: number) {
 /**
  * Gives booklets to one of the funder's prescribers, or takes them back (`null`). Every booklet
  * must belong to an order this funder funds; a booklet already handed out stays where it is.
- * All or nothing. Returns the orders touched (their counts move).
+ * All or nothing. Returns the orders touched (their counts move) and the prescribers that held
+ * the booklets before (those losing them must hear of it too).
  */
-export function assignBooklets(db: Db, user: SessionUser, input: AssignBookletsInput): number[] {
+export function assignBooklets(db: Db, user: SessionUser, input: AssignBookletsInput): { orders: number[]; previousHolders: number[] } {
   assertOrgRole(user, input.organisationId);
   return db.transaction(() => {
     if (input.prescriberOrganisationId !== null) {
@@ -94,7 +95,7 @@ export function assignBooklets(db: Db, user: SessionUser, input: AssignBookletsI
       if (prescriber?.funder !== input.organisationId) throw fieldError('prescriberOrganisationId', 'Ce prescripteur n’est pas l’un des vôtres');
     }
     const booklets = db
-      .select({ id: passBooklets.id, orderId: passBooklets.orderId, number: passBooklets.number, handedOutOn: passBooklets.handedOutOn })
+      .select({ id: passBooklets.id, orderId: passBooklets.orderId, number: passBooklets.number, handedOutOn: passBooklets.handedOutOn, holder: passBooklets.prescriberOrganisationId })
       .from(passBooklets)
       .where(inArray(passBooklets.id, input.bookletIds))
       .all();
@@ -122,7 +123,8 @@ export function assignBooklets(db: Db, user: SessionUser, input: AssignBookletsI
         parties: [...fundersOfOrder(db, orderId).map((f) => f.organisationId), ...(input.prescriberOrganisationId ? [input.prescriberOrganisationId] : [])],
       });
     }
-    return orders;
+    const previousHolders = [...new Set(booklets.map((b) => b.holder).filter((id): id is number => id !== null))];
+    return { orders, previousHolders };
   });
 }
 
