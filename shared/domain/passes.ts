@@ -1,4 +1,4 @@
-import type { HandoutCategory, OrderStatus } from './enums';
+import type { OrderStatus } from './enums';
 
 /**
  * Pass rules without I/O (issue 11), shared by the server and the pages. A pass is worth one
@@ -31,6 +31,20 @@ export function passesExpired(order: { status: OrderStatus; graceEndsOn: string 
   return !LIVE_STATUSES.includes(order.status) || today > order.graceEndsOn;
 }
 
+export type BookletStatus = 'in_stock' | 'assigned' | 'handed_out' | 'started' | 'fully_used' | 'expired';
+
+/** A booklet's stage: fully used wins over expired, and expiry over every earlier stage. */
+export function bookletStatus(
+  b: { size: number; redeemed: number; prescriberOrganisationId: number | null; handedOutOn: string | null },
+  expired: boolean,
+): BookletStatus {
+  if (b.redeemed === b.size) return 'fully_used';
+  if (expired) return 'expired';
+  if (b.redeemed > 0) return 'started';
+  if (b.handedOutOn) return 'handed_out';
+  return b.prescriberOrganisationId ? 'assigned' : 'in_stock';
+}
+
 /** An order's pass, as its funders follow them (booklets and pass). */
 export interface PassCounts {
   orderId: number;
@@ -48,14 +62,3 @@ export interface PassCounts {
   /** The most that may still be issued: funded quantity − issued. */
   issuableQuantity: number;
 }
-
-export const HANDOUT_CATEGORY_LABELS: Record<HandoutCategory, string> = {
-  age_under_25: 'Moins de 25 ans',
-  age_25_59: '25 à 59 ans',
-  age_60_plus: '60 ans et plus',
-  job_seeker: 'En recherche d’emploi',
-  senior: 'Personne âgée isolée',
-  family: 'Famille, parent isolé',
-  disability: 'Situation de handicap',
-  other: 'Autre situation',
-};

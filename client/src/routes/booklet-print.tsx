@@ -1,4 +1,96 @@
-/** Placeholder until the page lands (issue 11). */
+import { A, useParams } from '@solidjs/router';
+import QRCode from 'qrcode';
+import { createResource, For, Show } from 'solid-js';
+import { fetchBooklet, type PrintableBooklet } from '../api/passes';
+import { ErrorBox } from '../components/error-box';
+import { formatDate, t } from '../i18n';
+import { valueOf } from '../resource';
+import { currentMembership } from '../session';
+
+/**
+ * `/carnets/:bookletId/imprimer`: one booklet as an A4 sheet of pass cards to cut out, each with
+ * its code, a QR code and what it pays for. The app's chrome and the buttons do not print.
+ */
 export function BookletPrintPage() {
-  return null;
+  const params = useParams();
+  const [booklet] = createResource(() => Number(params.bookletId) || undefined, fetchBooklet);
+  /** Back to where the booklet is followed: the order for a funder, the space for a prescriber. */
+  const backHref = (b: PrintableBooklet) => {
+    const membership = currentMembership();
+    return membership?.organisationKind === 'funder' ? `/commandes/${b.order.id}` : membership ? `/espace/${membership.organisationId}` : '/';
+  };
+
+  return (
+    <section class="booklet-sheet" aria-labelledby="booklet-title" data-testid="booklet-print">
+      <Show when={booklet.error}>
+        <ErrorBox error={booklet.error} />
+      </Show>
+      <Show when={valueOf(booklet)} fallback={<Show when={!booklet.error}><p class="loading">{t('app.loading')}</p></Show>}>
+        {(b) => (
+          <>
+            <header class="booklet-header">
+              <h1 id="booklet-title">{t('booklet.title', { number: b().number, title: b().order.title })}</h1>
+              <p class="muted">
+                {t('booklet.summary', { size: b().size, funders: b().order.funders.join(', ') })}
+                {' · '}
+                {t('booklet.validFromTo', { from: formatDate(b().order.deliveryStartsOn), to: formatDate(b().order.validUntil) })}
+              </p>
+              <div class="actions no-print">
+                <button type="button" class="button" onClick={() => window.print()} data-testid="booklet-print-button">
+                  {t('booklet.print')}
+                </button>
+                <A href={backHref(b())}>{t('booklet.back')}</A>
+              </div>
+              <p class="hint no-print">{t('booklet.printHint')}</p>
+              <Show when={b().expired}>
+                <p class="alert error" role="alert" data-testid="booklet-expired">
+                  {t('booklet.expired')}
+                </p>
+              </Show>
+            </header>
+            <ul class="pass-cards" aria-label={t('booklet.cards')}>
+              <For each={b().passes}>
+                {(pass) => (
+                  <li class="pass-card" classList={{ redeemed: !!pass.redeemedAt }} data-testid="pass-card" data-rank={pass.rank}>
+                    <div class="pass-card-head">
+                      <p class="pass-card-rank">{t('booklet.rank', { rank: pass.rank, size: b().size, number: b().number })}</p>
+                      <p class="pass-code" data-testid="pass-code">
+                        {pass.code}
+                      </p>
+                      <p class="pass-card-title">{b().order.title}</p>
+                    </div>
+                    <PassQr code={pass.code} />
+                    <div class="pass-card-body">
+                      <p class="pass-card-services">{b().order.services.join(' · ')}</p>
+                      <p>{t('booklet.validFromTo', { from: formatDate(b().order.deliveryStartsOn), to: formatDate(b().order.validUntil) })}</p>
+                      <p>{t('booklet.fundedBy', { funders: b().order.funders.join(', ') })}</p>
+                      <Show when={pass.redeemedAt}>
+                        {(at) => (
+                          <p class="pass-card-used" data-testid="pass-redeemed">
+                            {t('booklet.redeemedOn', { date: formatDate(at()) })}
+                          </p>
+                        )}
+                      </Show>
+                      <p class="pass-card-how">{t('booklet.cardHowTo')}</p>
+                    </div>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+/**
+ * A pass's QR code: the link of the place's redemption page with the code in the fragment, so a
+ * phone that scans it never sends the code to a server. The SVG is the library's rendering of our
+ * own text, inserted in an element of its own.
+ */
+function PassQr(props: { code: string }) {
+  const link = () => `${location.origin}/pass#${props.code}`;
+  const [svg] = createResource(link, (text) => QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
+  return <div class="pass-qr" role="img" aria-label={t('booklet.qrLabel', { code: props.code })} data-testid="pass-qr" innerHTML={valueOf(svg) ?? ''} />;
 }

@@ -51,6 +51,9 @@ export function FunderSpace(props: { organisation: Organisation }) {
           <A class="button ghost" href={`/espace/${props.organisation.id}/releve`} data-testid="statement-link">
             {t('funder.statement')}
           </A>
+          <A class="button ghost" href={`/espace/${props.organisation.id}/prescripteurs`} data-testid="prescribers-link">
+            {t('prescribers.link')}
+          </A>
         </div>
       </div>
       <Show when={orders.error}>

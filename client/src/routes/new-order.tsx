@@ -45,6 +45,7 @@ export function NewOrderPage() {
     // The end of the year the window starts in: a place's revenue is counted per year.
     deliveryEndsOn: `${deliveryStart.slice(0, 4)}-12-31`,
     roundId: '',
+    passRequired: true,
   });
   // The funder's own département is the usual territory.
   createEffect(
@@ -77,6 +78,7 @@ export function NewOrderPage() {
       deliveryStartsOn: form.deliveryStartsOn,
       deliveryEndsOn: form.deliveryEndsOn,
       roundId: form.roundId.trim() === '' ? null : parseCount(form.roundId),
+      passRequired: form.passRequired,
     });
     if (!parsed.success) return submission.invalid(parsed.error, t('form.invalid'));
     let orderId = 0;
@@ -204,6 +206,27 @@ export function NewOrderPage() {
           onInput={(v) => setForm('roundId', v)}
           error={submission.fieldError('roundId')}
         />
+        <h2>{t('passes.orderProofTitle')}</h2>
+        <div class="field checkbox-field">
+          <div class="choice">
+            <input
+              type="checkbox"
+              id="passRequired"
+              name="passRequired"
+              checked={form.passRequired}
+              onChange={(e) => setForm('passRequired', e.currentTarget.checked)}
+              aria-describedby="passRequired-hint"
+              data-testid="order-pass-required"
+            />
+            <label for="passRequired">{t('passes.orderRequired')}</label>
+          </div>
+          <p id="passRequired-hint" class="hint">
+            {t('passes.orderRequiredHint')}
+          </p>
+          <Show when={submission.fieldError('passRequired')}>
+            {(error) => <p class="field-error">{error()}</p>}
+          </Show>
+        </div>
         <div class="form-actions">
           <button type="submit" class="button" disabled={submission.pending()} data-testid="order-submit">
             {submission.pending() ? t('form.sending') : t('newOrder.submit')}

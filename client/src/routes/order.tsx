@@ -12,6 +12,7 @@ import { ErrorBox } from '../components/error-box';
 import { OrderActions } from '../components/order-actions';
 import { OrderFunding } from '../components/order-funding';
 import { OrderSummary } from '../components/order-summary';
+import { PassPanel } from '../components/pass-panel';
 import { formatDate, money, t } from '../i18n';
 import { useRoom } from '../realtime';
 import { currentMembership, me } from '../session';
@@ -82,11 +83,12 @@ function OrderView(props: { orderId: number }) {
               <AttachRound order={v().order} onAttached={reload} />
             </Show>
             <OrderFunding view={v()} onChanged={reload} />
+            <PassPanel view={v()} />
             <Show when={!v().viewer.isFunder && actorId() && acceptsBids(v().order)}>
               <BidForm order={v().order} organisationId={actorId()!} bids={valueOf(bids)} onChanged={reload} />
             </Show>
             <BidsSection view={v()} bids={valueOf(bids)} error={bids.error} actorId={actorId()} onChanged={reload} />
-            <AwardsTable awards={v().awards} />
+            <AwardsTable awards={v().awards} passRequired={v().order.passRequired} />
           </article>
         )}
       </Show>

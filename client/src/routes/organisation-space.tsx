@@ -8,6 +8,7 @@ import { ActorSpace } from './actor-space';
 import { FunderSpace } from './funder-space';
 import { NationalPage } from './national';
 import { PartnershipSpace } from './partnership-space';
+import { PrescriberSpace } from './prescriber-space';
 
 /** `/espace/:organisationId`: the page of one organisation, by its kind. */
 export function OrganisationSpace() {
@@ -35,6 +36,9 @@ export function OrganisationSpace() {
               </Match>
               <Match when={org().kind === 'partnership'}>
                 <PartnershipSpace organisation={org()} />
+              </Match>
+              <Match when={org().kind === 'prescriber'}>
+                <PrescriberSpace organisation={org()} />
               </Match>
               <Match when={org().kind === 'operator'}>
                 <NationalPage />

@@ -2,7 +2,7 @@ import type { Db } from '../../../db/client';
 import { preparedFor } from '../../../db/prepared';
 import type { OrderStatus } from '../../../shared/domain/enums';
 import { formatPassCode, generatePassCode } from '../../../shared/domain/pass-codes';
-import { fundedQuantity, issuable, passesExpired, type PassCounts } from '../../../shared/domain/passes';
+import { bookletStatus, fundedQuantity, issuable, passesExpired, type PassCounts } from '../../../shared/domain/passes';
 import { todayIso } from '../../../shared/domain/orders';
 import type { IssueBookletsInput } from '../../../shared/schemas/passes';
 import { DEFAULT_BOOKLET_SIZE } from '../../../shared/schemas/passes';
@@ -164,16 +164,6 @@ export function bookletsOfOrder(db: Db, orderId: number, today = todayIso()) {
   return statements(db)
     .bookletRows.all(orderId)
     .map((b) => ({ ...b, status: bookletStatus(b, expired) }));
-}
-
-export type BookletStatus = 'in_stock' | 'assigned' | 'handed_out' | 'started' | 'fully_used' | 'expired';
-
-function bookletStatus(b: Pick<BookletRow, 'size' | 'redeemed' | 'prescriberOrganisationId' | 'handedOutOn'>, expired: boolean): BookletStatus {
-  if (b.redeemed === b.size) return 'fully_used';
-  if (expired) return 'expired';
-  if (b.redeemed > 0) return 'started';
-  if (b.handedOutOn) return 'handed_out';
-  return b.prescriberOrganisationId ? 'assigned' : 'in_stock';
 }
 
 /** Issued / handed out / started / fully used / expired, for one order. */

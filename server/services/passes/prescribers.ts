@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { accountInvitations, organisations, passBooklets, passes, prescribers, serviceOrders, users } from '../../../db/schema';
 import { todayIso } from '../../../shared/domain/orders';
-import { passesExpired } from '../../../shared/domain/passes';
+import { bookletStatus, passesExpired } from '../../../shared/domain/passes';
 import type { AssignBookletsInput, HandOutBookletInput, InvitePrescriberInput } from '../../../shared/schemas/passes';
 import { conflict, fieldError, forbidden } from '../../errors';
 import { assertOrgRole } from '../../permissions';
@@ -146,13 +146,17 @@ export function bookletsOfPrescriber(db: Db, prescriberOrganisationId: number, t
       deliveryEndsOn: serviceOrders.deliveryEndsOn,
       validUntil: serviceOrders.graceEndsOn,
       redeemed: sql<number>`(select count(*) from ${passes} p where p.booklet_id = ${passBooklets.id} and p.delivery_id is not null)`,
+      prescriberOrganisationId: passBooklets.prescriberOrganisationId,
     })
     .from(passBooklets)
     .innerJoin(serviceOrders, eq(serviceOrders.id, passBooklets.orderId))
     .where(eq(passBooklets.prescriberOrganisationId, prescriberOrganisationId))
     .orderBy(sql`${serviceOrders.id} desc`, passBooklets.number)
     .all();
-  return rows.map((r) => ({ ...r, expired: passesExpired({ status: r.orderStatus, graceEndsOn: r.validUntil }, today) }));
+  return rows.map((r) => {
+    const expired = passesExpired({ status: r.orderStatus, graceEndsOn: r.validUntil }, today);
+    return { ...r, expired, status: bookletStatus(r, expired) };
+  });
 }
 
 /**

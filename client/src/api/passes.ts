@@ -1,0 +1,23 @@
+import type { AssignBookletsInput, ExportPassesInput, HandOutBookletInput, InvitePrescriberInput, IssueBookletsInput } from '../../../shared/schemas/passes';
+import { trpc } from './client';
+
+/** Proof of delivery with pass (issue 11): booklets for funders and prescribers, prescribers for funders. */
+
+export const fetchOrderPasses = (orderId: number) => trpc.passes.ofOrder.query({ orderId });
+export const fetchBooklet = (bookletId: number) => trpc.passes.booklet.query({ bookletId });
+export const issueBooklets = (input: IssueBookletsInput) => trpc.passes.issue.mutate(input);
+export const assignBooklets = (input: AssignBookletsInput) => trpc.passes.assign.mutate(input);
+export const handOutBooklet = (input: HandOutBookletInput) => trpc.passes.handOut.mutate(input);
+export const exportPassesCsv = (input: ExportPassesInput) => trpc.passes.exportCsv.query(input);
+
+export const invitePrescriber = (input: InvitePrescriberInput) => trpc.prescribers.invite.mutate(input);
+export const fetchPrescribersOfFunder = (organisationId: number) => trpc.prescribers.ofFunder.query({ organisationId });
+export const fetchPrescriberBooklets = (organisationId: number) => trpc.prescribers.booklets.query({ organisationId });
+
+export type OrderPasses = Awaited<ReturnType<typeof fetchOrderPasses>>;
+export type OrderBooklet = OrderPasses['booklets'][number];
+export type BookletStatus = OrderBooklet['status'];
+export type PrintableBooklet = Awaited<ReturnType<typeof fetchBooklet>>;
+export type Prescriber = Awaited<ReturnType<typeof fetchPrescribersOfFunder>>[number];
+export type PrescriberBooklet = Awaited<ReturnType<typeof fetchPrescriberBooklets>>[number];
+export type InvitedPrescriber = Awaited<ReturnType<typeof invitePrescriber>>;
