@@ -84,6 +84,8 @@ describe.skipIf(!chromiumPath)('from a funder’s money to a place’s consolida
     await orderForm.getByLabel('Date limite des offres').fill(inDays(10));
     await orderForm.getByLabel('Début de réalisation').fill(`${year()}-01-01`);
     await orderForm.getByLabel('Fin de réalisation').fill(`${year()}-12-31`);
+    // This story records self-declared deliveries with the form: no pass (the pass story is passes.test.ts).
+    await orderForm.getByLabel('Les prestations exigent un pass').uncheck();
     await funder.getByTestId('order-submit').click();
     await funder.waitForURL(/\/commandes\/\d+$/);
     const orderId = Number(funder.url().split('/').pop());

@@ -53,7 +53,7 @@ describe.skipIf(!chromiumPath)('each demo role signs in and sees its page in Fre
   it('the actor sees its three places, their points of presence and the 15–25 k€ band', async () => {
     await signInAs('acteur');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Mes lieux — Association Ty Numérik');
-    await page.getByText('Bus numérique du Cap Sizun').waitFor();
+    await page.getByText('Bus numérique du Cap Sizun', { exact: true }).waitFor();
     expect(await page.getByTestId('place-card').count()).toBe(3);
     expect(await page.getByText('Plogoff').count()).toBe(1);
     expect(await page.getByText('Bande consolidante : 15 000 € – 25 000 € par lieu et par an').count()).toBe(1);
