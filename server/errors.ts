@@ -21,6 +21,13 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     message: `Trop de tentatives de connexion. Réessayez dans ${Math.ceil(retryAfterSeconds / 60)} min.`,
   });
 
+/** Too many wrong pass codes from one account (decision 0021): guessing stops here for a while. */
+export const tooManyWrongCodes = (retryAfterSeconds: number) =>
+  new TRPCError({
+    code: 'TOO_MANY_REQUESTS',
+    message: `Trop de codes de pass erronés depuis ce compte. Réessayez dans ${Math.ceil(retryAfterSeconds / 60)} min, ou vérifiez le carnet avec la personne.`,
+  });
+
 export const tooManyCalls = (retryAfterSeconds: number) =>
   new TRPCError({
     code: 'TOO_MANY_REQUESTS',

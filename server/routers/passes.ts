@@ -38,11 +38,14 @@ export const passesRouter = router({
   /** One booklet with its codes, to print: its order's funders and the prescriber holding it. */
   booklet: authedProcedure.input(BookletIdInput).query(({ ctx, input }) => bookletWithCodes(ctx.db, ctx.user, input.bookletId)),
 
-  /** The codes of an order's booklets as a French CSV (for a print shop or a mail merge). */
+  /**
+   * The codes of an order's booklets as a French CSV (for a print shop or a mail merge). A
+   * mutation: it writes the export in the audit trail, so it goes under the Origin check.
+   */
   exportCsv: authedProcedure
     .use(costly)
     .input(ExportPassesInput)
-    .query(({ ctx, input }) => {
+    .mutation(({ ctx, input }) => {
       assertBookletsExport(ctx.db, ctx.user, input);
       return passesCsv(ctx.db, ctx.user, input);
     }),

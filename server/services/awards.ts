@@ -168,6 +168,8 @@ export function awardsOfPlace(db: Db, placeId: number) {
       services: serviceOrders.services,
       deliveryStartsOn: serviceOrders.deliveryStartsOn,
       deliveryEndsOn: serviceOrders.deliveryEndsOn,
+      /** Deliveries under the order are redeemed pass (issue 11), not declared. */
+      passRequired: serviceOrders.passRequired,
       quantity: awards.quantity,
       deliveredQuantity: awards.deliveredQuantity,
       unitPriceCents: awards.unitPriceCents,

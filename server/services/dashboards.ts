@@ -107,6 +107,9 @@ function placesPicture(rows: readonly PlaceFiguresRow[], ratio: RatioConfig) {
  * Money of a set of orders, given as the subquery selecting their ids (a round's, a year's):
  * posted (published amounts), funded, awarded, delivered. A subquery rather than a list of ids,
  * so a national year of thousands of orders is not bound as thousands of parameters per read.
+ * With it, how the delivered services are proven (issue 11): whether an order requires a pass is
+ * fixed at its creation, so its awards' delivered quantities are all redeemed pass or all
+ * declared by the places — counted from the awards, without reading a delivery.
  */
 function orderMoney(db: Db, orderIds: SQLiteSelect) {
   const posted = db
@@ -123,11 +126,18 @@ function orderMoney(db: Db, orderIds: SQLiteSelect) {
     .select({
       awarded: sql<number>`coalesce(sum(${awards.quantity} * ${awards.unitPriceCents}), 0)`,
       delivered: sql<number>`coalesce(sum(${awards.deliveredQuantity} * ${awards.unitPriceCents}), 0)`,
+      deliveredServices: sql<number>`coalesce(sum(${awards.deliveredQuantity}), 0)`,
+      declaredServices: sql<number>`coalesce(sum(case when ${serviceOrders.passRequired} then 0 else ${awards.deliveredQuantity} end), 0)`,
     })
     .from(awards)
+    .innerJoin(serviceOrders, eq(serviceOrders.id, awards.orderId))
     .where(inArray(awards.orderId, orderIds))
     .get()!;
-  return { postedCents: posted, fundedCents: funded, awardedCents: awarded.awarded, deliveredCents: awarded.delivered };
+  return {
+    money: { postedCents: posted, fundedCents: funded, awardedCents: awarded.awarded, deliveredCents: awarded.delivered },
+    /** Services delivered under these orders, and those of them declared by the places without a pass. */
+    proof: { deliveredServices: awarded.deliveredServices, declaredServices: awarded.declaredServices },
+  };
 }
 
 export function computeRoundDashboard(db: Db, roundId: number, ratio: RatioConfig) {
@@ -143,10 +153,12 @@ export function computeRoundDashboard(db: Db, roundId: number, ratio: RatioConfi
     .all();
   const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, counts.find((c) => c.status === s)?.n ?? 0])) as Record<OrderStatus, number>;
   const rows = placesWithFigures(db, round.departementCodes, year);
+  const { money, proof } = orderMoney(db, db.select({ id: serviceOrders.id }).from(serviceOrders).where(roundOrders).$dynamic());
   return {
     round: { id: round.id, name: round.name, status: round.status, opensOn: round.opensOn, closesOn: round.closesOn, departementCodes: round.departementCodes, targetCents: round.targetCents },
     year,
-    money: { targetCents: round.targetCents, ...orderMoney(db, db.select({ id: serviceOrders.id }).from(serviceOrders).where(roundOrders).$dynamic()) },
+    money: { targetCents: round.targetCents, ...money },
+    proof,
     ordersByStatus,
     places: placesPicture(rows, ratio),
     departements: departementBalances(db, round.departementCodes, year, ratio, rows),
@@ -166,13 +178,15 @@ export function computeNationalDashboard(db: Db, year: number, ratio: RatioConfi
     .from(serviceOrders)
     .where(sql`substr(${serviceOrders.deliveryStartsOn}, 1, 4) = ${String(year)}`)
     .$dynamic();
+  const { money, proof } = orderMoney(db, yearOrders);
   return {
     year,
     targetPlaces: ratio.targetPlaces,
     mobilisedCents: departements.reduce((sum, d) => sum + d.fundingCents, 0),
     needCents: ratio.nationalNeedCents,
     currentReferenceCents: ratio.nationalCurrentCents,
-    money: orderMoney(db, yearOrders),
+    money,
+    proof,
     places: placesPicture(rows, ratio),
     departements,
   };

@@ -28,6 +28,23 @@ export function createInvitation(db: Db, userId: number, organisationId: number,
   return `/invitation/${token}`;
 }
 
+/**
+ * Whether the account was only ever invited: it has links and none was used, so its password is
+ * still the unusable one set at the invitation. An account made any other way has none.
+ */
+export function onlyInvited(db: Db, userId: number): boolean {
+  const links = db.select({ acceptedAt: accountInvitations.acceptedAt }).from(accountInvitations).where(eq(accountInvitations.userId, userId)).all();
+  return links.length > 0 && links.every((l) => l.acceptedAt === null);
+}
+
+/** Ends the unused links of an account (a new one replaces them). Inside the caller's transaction. */
+export function revokeInvitations(db: Db, userId: number, now = new Date()): void {
+  db.update(accountInvitations)
+    .set({ expiresAt: now.toISOString() })
+    .where(and(eq(accountInvitations.userId, userId), isNull(accountInvitations.acceptedAt), gt(accountInvitations.expiresAt, now.toISOString())))
+    .run();
+}
+
 /** What the invitation page shows before the password is chosen: who is invited, and where. */
 export function invitationOf(db: Db, token: string, now = new Date()) {
   const found = db

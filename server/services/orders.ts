@@ -277,6 +277,8 @@ export function orderTotals(db: Db, order: Order) {
     awardedCents: awarded.cents,
     deliveredQuantity: awarded.deliveredQuantity,
     deliveredCents: awarded.deliveredCents,
+    /** How its deliveries are proven, fixed per order: redeemed pass, or declared by the places (issue 11). */
+    passRequired: order.passRequired,
     bidCount,
     funders,
   };
@@ -368,6 +370,7 @@ const spendingStatements = preparedFor((db) => {
         roundId: serviceOrders.roundId,
         quantity: serviceOrders.quantity,
         unitPriceCents: serviceOrders.unitPriceCents,
+        passRequired: serviceOrders.passRequired,
       })
       .from(serviceOrders)
       .where(spendingOrdersCondition(db))
@@ -465,7 +468,7 @@ function groupByOrder(rows: (SpendingFunder & { orderId: number })[]) {
 
 /** An order's totals from the grouped rows: the very figures (and shape) orderTotals reads one order at a time. */
 function spendingTotals(
-  order: { quantity: number; unitPriceCents: number },
+  order: { quantity: number; unitPriceCents: number; passRequired: boolean },
   funders: SpendingFunder[],
   awarded: { quantity: number; cents: number; deliveredQuantity: number; deliveredCents: number } | undefined,
   bidCount: number,
@@ -482,6 +485,7 @@ function spendingTotals(
     awardedCents: awarded?.cents ?? 0,
     deliveredQuantity: awarded?.deliveredQuantity ?? 0,
     deliveredCents: awarded?.deliveredCents ?? 0,
+    passRequired: order.passRequired,
     bidCount,
     funders,
   };

@@ -41,12 +41,15 @@ export function placeStatement(db: Db, placeId: number, month: string) {
   const lines = db.$client
     .prepare(
       `select d.order_id as orderId, o.title as orderTitle, d.service, sum(d.quantity) as services, sum(d.amount_cents) as grossCents,
-         sum(d.pooling_fee_cents) as feesCents
+         sum(d.pooling_fee_cents) as feesCents, sum(case when d.proof = 'declared' then d.quantity else 0 end) as declaredServices
        from deliveries d join service_orders o on o.id = d.order_id
        where ${where} group by d.order_id, d.service order by d.order_id, d.service`,
     )
-    .all(...params) as Omit<StatementLine, 'netCents'>[];
-  const withNet: StatementLine[] = lines.map((l) => ({ ...l, netCents: l.grossCents - l.feesCents }));
+    .all(...params) as (Omit<StatementLine, 'netCents'> & { declaredServices: number })[];
+  const withNet: StatementLine[] = lines.map(({ declaredServices: _declared, ...l }) => ({ ...l, netCents: l.grossCents - l.feesCents }));
+  // Self-declared services (no pass) are labelled as such (issue 11); an order's deliveries are all
+  // of one kind, since whether it requires a pass is fixed when it is created.
+  const declared = lines.filter((l) => l.declaredServices > 0);
   const totals = withNet.reduce(
     (t, l) => ({ services: t.services + l.services, grossCents: t.grossCents + l.grossCents, feesCents: t.feesCents + l.feesCents, netCents: t.netCents + l.netCents }),
     { services: 0, grossCents: 0, feesCents: 0, netCents: 0 },
@@ -58,6 +61,7 @@ export function placeStatement(db: Db, placeId: number, month: string) {
     payout: payout ? { id: payout.id, paymentReference: payout.paymentReference, paidOn: payout.paidOn, createdAt: payout.createdAt } : null,
     lines: withNet,
     totals,
+    proof: { declaredOrderIds: [...new Set(declared.map((l) => l.orderId))], declaredServices: declared.reduce((sum, l) => sum + l.declaredServices, 0) },
   };
 }
 
@@ -94,6 +98,8 @@ export function funderStatement(db: Db, organisationId: number, year?: number) {
       orderId: order.id,
       title: order.title,
       status: order.status,
+      /** Deliveries proven by pass, or declared by the places (issue 11). */
+      passRequired: order.passRequired,
       /** This funder's own money. */
       paidCents: share.paidCents,
       creditedCents: share.creditedCents,

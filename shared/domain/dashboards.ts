@@ -94,10 +94,16 @@ export function toPublicRoundDashboard(dashboard: {
 /** The only fields of the public national dashboard: aggregates, field by field. */
 export const PUBLIC_NATIONAL_FIELDS = ['year', 'targetPlaces', 'mobilisedCents', 'needCents', 'currentReferenceCents'] as const;
 
-export function toPublicNationalDashboard(dashboard: { money: object; places: object; departements: object[] } & Record<(typeof PUBLIC_NATIONAL_FIELDS)[number], unknown>) {
+/** How delivered services are proven (issue 11): two counts, delivered and self-declared. */
+export const PUBLIC_PROOF_FIELDS = ['deliveredServices', 'declaredServices'] as const;
+
+export function toPublicNationalDashboard(
+  dashboard: { money: object; places: object; departements: object[]; proof?: object } & Record<(typeof PUBLIC_NATIONAL_FIELDS)[number], unknown>,
+) {
   return {
     ...pick(dashboard, PUBLIC_NATIONAL_FIELDS),
     money: pick(dashboard.money, PUBLIC_ROUND_FIELDS.money),
+    ...(dashboard.proof ? { proof: pick(dashboard.proof, PUBLIC_PROOF_FIELDS) } : {}),
     places: pick(dashboard.places, PUBLIC_ROUND_FIELDS.places),
     departements: dashboard.departements.map((d) => pick(d, PUBLIC_ROUND_FIELDS.departement)),
   };

@@ -48,6 +48,9 @@ export const InvitePrescriberInput = z
   .strict();
 export type InvitePrescriberInput = z.input<typeof InvitePrescriberInput>;
 
+export const RenewInvitationInput = z.object({ organisationId: Id, prescriberOrganisationId: Id }).strict();
+export type RenewInvitationInput = z.infer<typeof RenewInvitationInput>;
+
 export const AssignBookletsInput = z
   .object({
     organisationId: Id,

@@ -13,7 +13,20 @@ import { createTestApp, errorOf, signedIn, type TestApp } from '../setup/app';
  * The procedures anyone may call without a session. Kept by hand on purpose: a new public
  * procedure must be added here deliberately, or the test below refuses it.
  */
-const PUBLIC_PROCEDURES = ['auth.signIn', 'auth.me', 'config.get', 'dashboards.publicRound', 'dashboards.roundActivity', 'dashboards.publicNational', 'ocds.releasePackage', 'lieux.exportJson', 'lieux.exportCsv'];
+const PUBLIC_PROCEDURES = [
+  'auth.signIn',
+  'auth.me',
+  // An invited prescriber's contact has no session yet: the link's token is the credential.
+  'auth.invitation',
+  'auth.acceptInvitation',
+  'config.get',
+  'dashboards.publicRound',
+  'dashboards.roundActivity',
+  'dashboards.publicNational',
+  'ocds.releasePackage',
+  'lieux.exportJson',
+  'lieux.exportCsv',
+];
 
 /** A well-formed input for every procedure that takes one, so refusals are about the caller. */
 const SAMPLE_INPUTS: Record<string, unknown> = {
@@ -139,6 +152,21 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
     eligibility: { publicAccess: true, trainedMediators: true, freeForBeneficiaries: true, anonymousByDefault: true, qualityCharter: true },
   },
   'ocds.releasePackage': { orderId: 1 },
+  'auth.invitation': { token: 'jeton-d-invitation-inconnu-0123456789' },
+  'auth.acceptInvitation': { token: 'jeton-d-invitation-inconnu-0123456789', password: 'un mot de passe assez long' },
+  'passes.issue': { orderId: 1, organisationId: 1, booklets: 1 },
+  'passes.ofOrder': { orderId: 1 },
+  'passes.booklet': { bookletId: 1 },
+  'passes.exportCsv': { orderId: 1, organisationId: 1 },
+  'passes.assign': { organisationId: 1, bookletIds: [1], prescriberOrganisationId: 2 },
+  'passes.handOut': { organisationId: 1, bookletId: 1, handedOutOn: '2026-01-15' },
+  // A well-formed code (its check symbol right).
+  'passes.check': { placeId: 1, code: '1234-5678-9AB7' },
+  'passes.redeem': { placeId: 1, code: '1234-5678-9AB7', service: 'Aide aux démarches administratives' },
+  'prescribers.invite': { organisationId: 1, name: 'CCAS', contactName: 'Contact', contactEmail: 'contact@exemple.test', departementCode: '29' },
+  'prescribers.ofFunder': { organisationId: 1 },
+  'prescribers.renewInvitation': { organisationId: 1, prescriberOrganisationId: 2 },
+  'prescribers.booklets': { organisationId: 1 },
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).map(([path, procedure]) => ({
@@ -206,6 +234,15 @@ describe('without a session', () => {
     expect(await api.auth.me.query()).toBeNull();
     expect((await api.config.get.query()).ratio.ceilingCents).toBe(2_500_000);
     expect((await api.auth.signIn.mutate({ email: user.email, password: user.password })).id).toBe(user.id);
+  });
+
+  it('the invitation procedures answer a link that was never issued with CONFLICT, not with a session', async () => {
+    const { api, jar } = testApp.client();
+    const refusal = { code: 'CONFLICT', httpStatus: 409, message: 'Ce lien d’invitation n’est plus valable : demandez-en un nouveau à qui vous a invité', fieldErrors: undefined };
+
+    expect(await errorOf(api.auth.invitation.query(SAMPLE_INPUTS['auth.invitation'] as { token: string }))).toEqual(refusal);
+    expect(await errorOf(api.auth.acceptInvitation.mutate(SAMPLE_INPUTS['auth.acceptInvitation'] as { token: string; password: string }))).toEqual(refusal);
+    expect(jar.size).toBe(0);
   });
 });
 

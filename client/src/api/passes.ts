@@ -8,7 +8,7 @@ export const fetchBooklet = (bookletId: number) => trpc.passes.booklet.query({ b
 export const issueBooklets = (input: IssueBookletsInput) => trpc.passes.issue.mutate(input);
 export const assignBooklets = (input: AssignBookletsInput) => trpc.passes.assign.mutate(input);
 export const handOutBooklet = (input: HandOutBookletInput) => trpc.passes.handOut.mutate(input);
-export const exportPassesCsv = (input: ExportPassesInput) => trpc.passes.exportCsv.query(input);
+export const exportPassesCsv = (input: ExportPassesInput) => trpc.passes.exportCsv.mutate(input);
 
 export const invitePrescriber = (input: InvitePrescriberInput) => trpc.prescribers.invite.mutate(input);
 export const fetchPrescribersOfFunder = (organisationId: number) => trpc.prescribers.ofFunder.query({ organisationId });

@@ -2,13 +2,18 @@ import { For, Show } from 'solid-js';
 import { lineAmount } from '../../../shared/money';
 import type { OrderView } from '../api/orders';
 import { formatNumber, money, t } from '../i18n';
+import { proofOf, ProofBadge } from './badges';
 import { ProgressLine } from './progress-line';
 
-/** The order's awards, line by line, with what each place has delivered so far. */
-export function AwardsTable(props: { awards: OrderView['awards'] }) {
+/** The order's awards, line by line, with what each place has delivered so far and how it is proven. */
+export function AwardsTable(props: { awards: OrderView['awards']; passRequired: boolean }) {
   return (
     <section class="card" aria-labelledby="awards-title">
       <h2 id="awards-title">{t('awards.title')}</h2>
+      <p data-testid="awards-proof">
+        <ProofBadge proof={proofOf(props.passRequired)} />{' '}
+        <span class="muted">{props.passRequired ? t('proof.orderPass') : t('proof.orderDeclared')}</span>
+      </p>
       <Show when={props.awards.length > 0} fallback={<p data-testid="awards-empty">{t('awards.none')}</p>}>
         <div class="table-scroll">
           <table>

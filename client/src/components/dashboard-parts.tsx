@@ -1,9 +1,9 @@
-import { For } from 'solid-js';
+import { For, Show } from 'solid-js';
 import { ORDER_STATUSES, type RoundStatus } from '../../../shared/domain/enums';
 import { PLACE_STATUSES } from '../../../shared/ratio';
 import type { DepartementBalance, PlacesPicture, RoundDashboard } from '../api/dashboards';
 import { formatNumber, t } from '../i18n';
-import { OrderStatusBadge, RatioBadge } from './badges';
+import { OrderStatusBadge, ProofBadge, RatioBadge } from './badges';
 
 export function RoundStatusBadge(props: { status: RoundStatus }) {
   return (
@@ -19,6 +19,38 @@ export const sustainableRange = (d: DepartementBalance) =>
 
 /** Share in whole percent from two counts, without going through the server's float. */
 export const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part * 100) / whole) : 0);
+
+/**
+ * How many of the delivered services are self-declared by the places, without pass (issue 11):
+ * counted from the awards of orders that require none. Absent from a public round's whitelist.
+ */
+export function DeclaredServices(props: { proof: RoundDashboard['proof'] | undefined; testid: string }) {
+  // Whole percent, but never 0 % of something nor 100 % of less than everything.
+  const share = (declared: number, delivered: number) => Math.min(declared < delivered ? 99 : 100, Math.max(declared > 0 ? 1 : 0, percent(declared, delivered)));
+  return (
+    <Show when={props.proof && props.proof.deliveredServices > 0 ? props.proof : undefined}>
+      {(proof) => (
+        <p data-testid={props.testid} data-declared={proof().declaredServices} data-delivered={proof().deliveredServices}>
+          <Show
+            when={proof().declaredServices > 0}
+            fallback={
+              <>
+                <ProofBadge proof="pass" /> {t('proof.dashboardAllPass', { delivered: formatNumber(proof().deliveredServices) })}
+              </>
+            }
+          >
+            <ProofBadge proof="declared" />{' '}
+            {t('proof.dashboard', {
+              declared: formatNumber(proof().declaredServices),
+              delivered: formatNumber(proof().deliveredServices),
+              percent: formatNumber(share(proof().declaredServices, proof().deliveredServices)),
+            })}
+          </Show>
+        </p>
+      )}
+    </Show>
+  );
+}
 
 /** Orders of a round counted by status. */
 export function OrdersByStatus(props: { counts: RoundDashboard['ordersByStatus']; labelledBy: string }) {

@@ -3,7 +3,7 @@ import { For, Show } from 'solid-js';
 import { departementLabel } from '../../../shared/domain/territory';
 import type { OrderView } from '../api/orders';
 import { formatDate, formatNumber, money, t } from '../i18n';
-import { OrderStatusBadge } from './badges';
+import { OrderStatusBadge, proofOf, ProofBadge } from './badges';
 import { ProgressLine } from './progress-line';
 
 /** What the order asks for and where its money stands (amount, budget, funded, awarded, delivered). */
@@ -112,6 +112,13 @@ export function OrderSummary(props: { view: OrderView }) {
               <dt>{t('order.delivered')}</dt>
               <dd data-testid="delivered-amount">
                 {money(totals().deliveredCents)} · {t('order.quantityValue', { count: formatNumber(totals().deliveredQuantity) })}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('proof.label')}</dt>
+              <dd data-testid="order-proof">
+                <ProofBadge proof={proofOf(order().passRequired)} />{' '}
+                <span class="muted">{order().passRequired ? t('proof.orderPass') : t('proof.orderDeclared')}</span>
               </dd>
             </div>
             <div>

@@ -2,7 +2,7 @@ import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import type { PlaceSummary } from '../api/places';
 import { formatDate, formatNumber, t } from '../i18n';
-import { ratio } from '../session';
+import { isMemberOf, ratio } from '../session';
 import { ModeBadge, QualificationBadge } from './badges';
 import { RatioBar } from './ratio-bar';
 
@@ -80,6 +80,14 @@ export function PlaceCard(props: { place: PlaceSummary }) {
         committedCents={p().figures.revenueCommittedCents}
         ratio={ratio()}
       />
+      <Show when={p().status === 'qualified' && isMemberOf(p().organisationId)}>
+        <p class="actions">
+          <A class="button" href={`/lieux/${p().id}/pass`} data-testid="place-redeem-link">
+            {t('redeem.action')}
+            <span class="visually-hidden"> — {p().name}</span>
+          </A>
+        </p>
+      </Show>
     </article>
   );
 }

@@ -5,7 +5,7 @@ import { formatDate, formatNumber, money, t } from '../i18n';
 import { useLiveRound, type Audience } from '../live-dashboards';
 import { ratio } from '../session';
 import { ActivityFeed } from './activity-feed';
-import { OrdersByStatus, percent, PlacesByStatus, RoundStatusBadge } from './dashboard-parts';
+import { DeclaredServices, OrdersByStatus, percent, PlacesByStatus, RoundStatusBadge } from './dashboard-parts';
 import { ErrorBox } from './error-box';
 import { MoneyBars } from './money-bars';
 import { ProgressLine } from './progress-line';
@@ -69,6 +69,7 @@ export function RoundDashboardView(props: { roundId: number; audience: Audience;
                     paid: money(places().revenuePaidCents),
                   })}
                 </p>
+                <DeclaredServices proof={d().proof} testid="round-declared" />
               </section>
 
               <div class="dashboard-grid">

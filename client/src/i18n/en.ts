@@ -1222,4 +1222,5 @@ export const en: Record<MessageKey, string> = {
   'proof.orderDeclared': 'Services declared by the places, without a pass.',
   'proof.statementDeclared': 'Of which {count} of {total} services declared by the place, without a pass.',
   'proof.dashboard': '{declared} of the {delivered} services delivered ({percent}%) are declared by the places, without a pass.',
+  'proof.dashboardAllPass': 'All {delivered} services delivered are attested by a pass.',
 };

@@ -1221,6 +1221,7 @@ export const fr = {
   'proof.orderDeclared': 'Prestations déclarées par les lieux, sans pass.',
   'proof.statementDeclared': 'Dont {count} services sur {total} déclarés par le lieu, sans pass.',
   'proof.dashboard': '{declared} des {delivered} services réalisés ({percent} %) sont déclarés par les lieux, sans pass.',
+  'proof.dashboardAllPass': 'Les {delivered} services réalisés sont tous attestés par un pass.',
 } as const;
 
 export type MessageKey = keyof typeof fr;

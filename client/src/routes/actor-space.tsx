@@ -21,6 +21,9 @@ export function ActorSpace(props: { organisation: Organisation }) {
         <A class="button" href={`/espace/${props.organisation.id}/candidature`} data-testid="application-link">
           {t('actor.apply')}
         </A>
+        <A class="button ghost" href="/pass" data-testid="actor-redeem-link">
+          {t('redeem.action')}
+        </A>
         <A class="button ghost" href={`/espace/${props.organisation.id}/commandes`} data-testid="open-orders-link">
           {t('nav.openOrders')}
         </A>

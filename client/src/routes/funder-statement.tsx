@@ -2,7 +2,7 @@ import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { todayIso } from '../../../shared/domain/orders';
 import { fetchFunderStatement, fetchFunderStatementCsv } from '../api/credits';
-import { OrderStatusBadge } from '../components/badges';
+import { OrderStatusBadge, proofOf, ProofBadge } from '../components/badges';
 import { ErrorBox } from '../components/error-box';
 import { FunderPageTitle } from '../components/funder-page-title';
 import { FormAlert } from '../components/form-alert';
@@ -91,6 +91,7 @@ export function FunderStatementPage() {
                   <tr>
                     <th scope="col">{t('funderStatement.order')}</th>
                     <th scope="col">{t('funder.orderStatus')}</th>
+                    <th scope="col">{t('proof.label')}</th>
                     <th scope="col" class="num">{t('funderStatement.paid')}</th>
                     <th scope="col" class="num">{t('funderStatement.credited')}</th>
                     <th scope="col" class="num">{t('funderStatement.orderPaid')}</th>
@@ -109,6 +110,9 @@ export function FunderStatementPage() {
                         <td>
                           <OrderStatusBadge status={line.status} />
                         </td>
+                        <td>
+                          <ProofBadge proof={proofOf(line.passRequired)} />
+                        </td>
                         <td class="num">{money(line.paidCents, false)}</td>
                         <td class="num">{money(line.creditedCents, false)}</td>
                         <td class="num">{money(line.orderPaidCents, false)}</td>
@@ -121,7 +125,7 @@ export function FunderStatementPage() {
                 </tbody>
                 <tfoot>
                   <tr data-testid="statement-total">
-                    <th scope="row" colspan="2">
+                    <th scope="row" colspan="3">
                       {t('funderStatement.total')}
                     </th>
                     <td class="num">{money(s().totals.paidCents, false)}</td>

@@ -5,7 +5,7 @@ import type { DepartementBalance, NationalDashboard } from '../api/dashboards';
 import { fetchNationalSummary } from '../api/organisations';
 import { fetchOpenDataPlaces, fetchOperatorPlacesExport } from '../api/places';
 import { BalanceBadge } from '../components/badges';
-import { PlacesByStatus, RangePosition, sustainableRange } from '../components/dashboard-parts';
+import { DeclaredServices, PlacesByStatus, RangePosition, sustainableRange } from '../components/dashboard-parts';
 import { ErrorBox } from '../components/error-box';
 import { FormAlert } from '../components/form-alert';
 import { RangeMeter } from '../components/range-meter';
@@ -144,6 +144,7 @@ function NationalFigures(props: { dashboard: NationalDashboard; audience: Audien
             )}
           </For>
         </dl>
+        <DeclaredServices proof={d().proof} testid="national-declared" />
       </section>
 
       <section class="card" aria-labelledby="national-places">

@@ -3,6 +3,7 @@ import { createResource, For, Show } from 'solid-js';
 import { MONTH_PATTERN } from '../../../shared/domain/months';
 import { fetchPlaceStatement, fetchPlaceStatementCsv } from '../api/settlements';
 import { downloadFile } from '../download';
+import { ProofBadge } from '../components/badges';
 import { ErrorBox } from '../components/error-box';
 import { FormAlert } from '../components/form-alert';
 import { MoneyStatusBadge } from '../components/place-money';
@@ -90,6 +91,7 @@ export function PlaceStatementPage() {
                     <tr>
                       <th scope="col">{t('statement.order')}</th>
                       <th scope="col">{t('statement.service')}</th>
+                      <th scope="col">{t('proof.label')}</th>
                       <th scope="col" class="num">{t('statement.services')}</th>
                       <th scope="col" class="num">{t('statement.gross')}</th>
                       <th scope="col" class="num">{t('statement.fees')}</th>
@@ -104,6 +106,9 @@ export function PlaceStatementPage() {
                             <A href={`/commandes/${line.orderId}`}>{line.orderTitle}</A> <span class="tag">{t('statement.orderNumber', { id: line.orderId })}</span>
                           </th>
                           <td>{line.service}</td>
+                          <td>
+                            <ProofBadge proof={s().proof.declaredOrderIds.includes(line.orderId) ? 'declared' : 'pass'} />
+                          </td>
                           <td class="num">{formatNumber(line.services)}</td>
                           <td class="num">{money(line.grossCents, false)}</td>
                           <td class="num">{money(line.feesCents, false)}</td>
@@ -114,7 +119,7 @@ export function PlaceStatementPage() {
                   </tbody>
                   <tfoot>
                     <tr>
-                      <th scope="row" colspan="2">
+                      <th scope="row" colspan="3">
                         {t('statement.total')}
                       </th>
                       <td class="num">{formatNumber(s().totals.services)}</td>
@@ -127,6 +132,11 @@ export function PlaceStatementPage() {
                   </tfoot>
                 </table>
               </div>
+              <Show when={s().proof.declaredServices > 0}>
+                <p class="muted" data-testid="statement-declared">
+                  {t('proof.statementDeclared', { count: formatNumber(s().proof.declaredServices), total: formatNumber(s().totals.services) })}
+                </p>
+              </Show>
             </Show>
           </article>
         )}

@@ -6,7 +6,7 @@ import { acceptsDeliveries } from '../../../shared/domain/orders';
 import { lineAmount } from '../../../shared/money';
 import { fetchAwardsOfPlace, type PlaceAward } from '../api/awards';
 import { fetchPlace, type PlaceSummary } from '../api/places';
-import { ModeBadge, QualificationBadge } from '../components/badges';
+import { ModeBadge, proofOf, ProofBadge, QualificationBadge } from '../components/badges';
 import { DeliveryForm } from '../components/delivery-form';
 import { ErrorBox } from '../components/error-box';
 import { PlaceMoney } from '../components/place-money';
@@ -94,6 +94,13 @@ function PlaceView(props: { placeId: number }) {
               {p().mainCommune.nom} ({p().departement.nom})
               <Show when={p().qualifiedAt}>{(date) => <> · {t('place.qualifiedOn', { date: formatDate(date()) })}</>}</Show>
             </p>
+            <Show when={isMember() && p().status === 'qualified'}>
+              <p class="actions">
+                <A class="button" href={`/lieux/${p().id}/pass`} data-testid="redeem-pass-link">
+                  {t('redeem.action')}
+                </A>
+              </p>
+            </Show>
 
             <section class="card" aria-labelledby="gauge-title">
               <h2 id="gauge-title">{t('placePage.revenue', { year: p().figures.year })}</h2>
@@ -172,7 +179,7 @@ function PlaceView(props: { placeId: number }) {
                       {(award) => (
                         <li class="card" data-testid="place-award" aria-labelledby={`award-${award.id}-title`}>
                           <h3 id={`award-${award.id}-title`}>
-                            <A href={`/commandes/${award.orderId}`}>{award.orderTitle}</A>
+                            <A href={`/commandes/${award.orderId}`}>{award.orderTitle}</A> <ProofBadge proof={proofOf(award.passRequired)} />
                           </h3>
                           <p class="muted">
                             {t('order.windowValue', { from: formatDate(award.deliveryStartsOn), to: formatDate(award.deliveryEndsOn) })} ·{' '}
@@ -190,10 +197,21 @@ function PlaceView(props: { placeId: number }) {
                             testid="award-progress"
                           />
                           <Show when={canDeliver(award)}>
-                            <DeliveryForm award={award} organisationId={p().organisationId} onRecorded={(figures) => {
-                              for (const f of figures) mergeFigures(f);
-                              void refetchAwards();
-                            }} />
+                            {/* A pass order takes no declared delivery (the server refuses it): its services are redeemed pass. */}
+                            <Show
+                              when={!award.passRequired}
+                              fallback={
+                                <p class="redeem-hint" data-testid="award-needs-pass">
+                                  {t('redeem.awardNeedsPass')}{' '}
+                                  <A href={`/lieux/${p().id}/pass`}>{t('redeem.action')}</A>
+                                </p>
+                              }
+                            >
+                              <DeliveryForm award={award} organisationId={p().organisationId} onRecorded={(figures) => {
+                                for (const f of figures) mergeFigures(f);
+                                void refetchAwards();
+                              }} />
+                            </Show>
                           </Show>
                         </li>
                       )}

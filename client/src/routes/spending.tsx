@@ -4,7 +4,7 @@ import { fetchSpending } from '../api/orders';
 import { departementLabel } from '../../../shared/domain/territory';
 import { placeRatioView } from '../../../shared/ratio';
 import { fetchRounds } from '../api/rounds';
-import { OrderStatusBadge, RatioBadge } from '../components/badges';
+import { OrderStatusBadge, proofOf, ProofBadge, RatioBadge } from '../components/badges';
 import { ErrorBox } from '../components/error-box';
 import { FunderPageTitle } from '../components/funder-page-title';
 import { money, t } from '../i18n';
@@ -107,6 +107,7 @@ export function SpendingPage() {
                     <tr>
                       <th scope="col">{t('funder.orderTitle')}</th>
                       <th scope="col">{t('funder.orderStatus')}</th>
+                      <th scope="col">{t('proof.label')}</th>
                       <th scope="col" class="num">{t('spending.share')}</th>
                       <th scope="col" class="num">{t('spending.paid')}</th>
                       <th scope="col" class="num">{t('order.awarded')}</th>
@@ -123,6 +124,9 @@ export function SpendingPage() {
                           </th>
                           <td>
                             <OrderStatusBadge status={order.status} />
+                          </td>
+                          <td>
+                            <ProofBadge proof={proofOf(order.totals.passRequired)} />
                           </td>
                           <td class="num">{money(order.share?.committedCents ?? 0)}</td>
                           <td class="num">{money(order.share?.paidCents ?? 0)}</td>

@@ -8,7 +8,7 @@ import { conflict, fieldError, forbidden } from '../../errors';
 import { assertOrgRole } from '../../permissions';
 import type { SessionUser } from '../auth';
 import { audit } from '../audit';
-import { createInvitation } from '../invitations';
+import { createInvitation, onlyInvited, revokeInvitations } from '../invitations';
 import { addMembership, createUser } from '../users';
 import { fundersOfOrder, passOrder } from './booklets';
 
@@ -42,7 +42,10 @@ export function invitePrescriber(db: Db, user: SessionUser, input: InvitePrescri
     const existing = db.select({ id: users.id }).from(users).where(eq(users.email, input.contactEmail)).get();
     const contactId = existing?.id ?? createUser(db, { email: input.contactEmail, name: input.contactName, passwordHash: unusablePasswordHash });
     addMembership(db, contactId, organisationId, 'admin');
-    const invitationPath = existing ? null : createInvitation(db, contactId, organisationId);
+    // A contact invited before who never chose a password needs a link as much as a new one.
+    const needsLink = !existing || onlyInvited(db, contactId);
+    if (needsLink) revokeInvitations(db, contactId);
+    const invitationPath = needsLink ? createInvitation(db, contactId, organisationId) : null;
     audit(db, {
       userId: user.id,
       action: 'prescriber.invited',
@@ -66,8 +69,13 @@ export function prescribersOfFunder(db: Db, funderOrganisationId: number) {
       contactName: prescribers.contactName,
       contactEmail: prescribers.contactEmail,
       createdAt: prescribers.createdAt,
-      /** The contact has not chosen a password yet: the invitation link is still pending. */
-      invitationPending: sql<number>`exists (select 1 from ${accountInvitations} i where i.organisation_id = ${prescribers.organisationId} and i.accepted_at is null)`,
+      /** The contact has not chosen a password yet and a link still works. */
+      invitationPending: sql<number>`exists (select 1 from ${accountInvitations} i where i.organisation_id = ${prescribers.organisationId}
+        and i.accepted_at is null and i.expires_at > ${new Date().toISOString()})`,
+      /** Every link sent expired unused: the funder can send a new one (renewInvitation). */
+      invitationExpired: sql<number>`exists (select 1 from ${accountInvitations} i where i.organisation_id = ${prescribers.organisationId})
+        and not exists (select 1 from ${accountInvitations} i where i.organisation_id = ${prescribers.organisationId}
+          and (i.accepted_at is not null or i.expires_at > ${new Date().toISOString()}))`,
       bookletsAssigned: sql<number>`(select count(*) from ${passBooklets} b where b.prescriber_organisation_id = ${prescribers.organisationId})`,
       bookletsHandedOut: sql<number>`(select count(*) from ${passBooklets} b where b.prescriber_organisation_id = ${prescribers.organisationId} and b.handed_out_on is not null)`,
       passesRedeemed: sql<number>`(select count(*) from ${passes} p join ${passBooklets} b on b.id = p.booklet_id
@@ -78,7 +86,35 @@ export function prescribersOfFunder(db: Db, funderOrganisationId: number) {
     .where(eq(prescribers.funderOrganisationId, funderOrganisationId))
     .orderBy(organisations.name)
     .all();
-  return rows.map((r) => ({ ...r, invitationPending: !!r.invitationPending }));
+  return rows.map((r) => ({ ...r, invitationPending: !!r.invitationPending, invitationExpired: !!r.invitationExpired }));
+}
+
+/**
+ * A new invitation link for a prescriber's contact who never chose a password (the first one
+ * expired or was lost); earlier links stop working. Refused when the contact has an account.
+ */
+export function renewInvitation(db: Db, user: SessionUser, input: { organisationId: number; prescriberOrganisationId: number }) {
+  assertOrgRole(user, input.organisationId);
+  return db.transaction(() => {
+    const prescriber = db
+      .select({ funder: prescribers.funderOrganisationId, email: prescribers.contactEmail })
+      .from(prescribers)
+      .where(eq(prescribers.organisationId, input.prescriberOrganisationId))
+      .get();
+    if (prescriber?.funder !== input.organisationId) throw forbidden();
+    const contact = db.select({ id: users.id }).from(users).where(eq(users.email, prescriber.email)).get()!;
+    if (!onlyInvited(db, contact.id)) throw conflict('Ce contact a déjà choisi son mot de passe : il se connecte avec son adresse e-mail');
+    revokeInvitations(db, contact.id);
+    const invitationPath = createInvitation(db, contact.id, input.prescriberOrganisationId);
+    audit(db, {
+      userId: user.id,
+      action: 'prescriber.invitation_renewed',
+      subjectType: 'prescriber',
+      subjectId: input.prescriberOrganisationId,
+      parties: [input.organisationId, input.prescriberOrganisationId],
+    });
+    return { invitationPath };
+  });
 }
 
 /**

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../../../db/client';
 import { preparedFor } from '../../../db/prepared';
 import { acceptsDeliveries, todayIso } from '../../../shared/domain/orders';
 import type { RedeemPassInput } from '../../../shared/schemas/passes';
 import type { RateLimiter } from '../../auth/rate-limit';
-import { conflict, fieldError, forbidden, tooManyRequests } from '../../errors';
+import { conflict, fieldError, forbidden, tooManyWrongCodes } from '../../errors';
 import type { SessionUser } from '../auth';
 import { deliveryByKey, recordDelivery, type DeliveryResult } from '../deliveries';
 import { passOrder } from './booklets';
@@ -32,13 +31,6 @@ const statements = preparedFor((db) => ({
   redeemed: db.$client.prepare<[number, string, number]>('update passes set delivery_id = ?, redeemed_at = ? where id = ? and delivery_id is null'),
 }));
 
-/**
- * The person behind a booklet, for the place's beneficiary count: one booklet goes to one
- * person, so its pseudonym is derived from the booklet (never from a name, never the code).
- */
-export function bookletBeneficiaryRef(bookletId: number): string {
-  return createHash('sha256').update(`aptic-carnet:${bookletId}`).digest('hex').slice(0, 32);
-}
 
 export interface RedeemResult extends DeliveryResult {
   bookletId: number;
@@ -66,7 +58,7 @@ function guard(db: Db, user: SessionUser, placeId: number, wrongCodes: RateLimit
   if (!place || !user.memberships.some((m) => m.organisationId === place.organisationId)) throw forbidden();
   const limitKey = `user:${user.id}`;
   const wait = wrongCodes.retryAfter(limitKey);
-  if (wait > 0) throw tooManyRequests(wait);
+  if (wait > 0) throw tooManyWrongCodes(wait);
   return {
     place,
     /** A wrong code: counted, then the one message. */
@@ -147,7 +139,7 @@ export function redeemPass(db: Db, user: SessionUser, input: RedeemPassInput, wr
         // At the counter the service is today's; during the grace month, the window's last day unless told.
         deliveredOn: input.deliveredOn ?? (today <= order.deliveryEndsOn ? today : order.deliveryEndsOn),
         service: input.service,
-        beneficiaryRef: bookletBeneficiaryRef(pass.bookletId),
+        beneficiaryRef: passKeys(db).pseudonym(pass.bookletId),
         idempotencyKey: passKey(pass.id),
       },
       today,

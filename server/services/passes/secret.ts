@@ -16,6 +16,12 @@ export interface PassKeys {
   hash(code: string): string;
   seal(code: string): string;
   unseal(sealed: string): string;
+  /**
+   * The person behind a booklet, for the place's count of people: one booklet goes to one
+   * person, so the deliveries redeemed from it share this pseudonym (keyed: it reveals neither
+   * the booklet nor its codes). Hexadecimal, as every beneficiary reference.
+   */
+  pseudonym(bookletId: number): string;
 }
 
 const keys = new WeakMap<Db, PassKeys>();
@@ -43,8 +49,10 @@ function keysFrom(secret: Buffer): PassKeys {
   const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `aptic pass ${purpose}`, 32));
   const hashKey = derive('lookup');
   const sealKey = derive('seal');
+  const pseudonymKey = derive('pseudonym');
   return {
     hash: (code) => createHmac('sha256', hashKey).update(code).digest('base64url'),
+    pseudonym: (bookletId) => createHmac('sha256', pseudonymKey).update(`carnet:${bookletId}`).digest('hex').slice(0, 32),
     seal(code) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', sealKey, iv);

@@ -12,7 +12,7 @@ import { ELIGIBILITY_CRITERIA } from '../../../shared/domain/qualification';
 import { beneficiaryRef, makeOrder, sessionUserOf } from '../../factories/marketplace';
 import { createTestApp, type TestApp } from '../../setup/app';
 import { orderForm, sessionFor } from '../marketplace/helpers';
-import { buildWorld, draftVersion, ROLES, SECRETS, SIGNED_IN, type Role, type World } from './world';
+import { buildWorld, draftVersion, ROLES as WORLD_ROLES, SECRETS, SIGNED_IN as WORLD_SIGNED_IN, type World } from './world';
 
 /**
  * The authorization matrix (issue 8): every tRPC procedure, read from the router, called by
@@ -23,6 +23,15 @@ import { buildWorld, draftVersion, ROLES, SECRETS, SIGNED_IN, type Role, type Wo
  */
 
 type Api = ReturnType<TestApp['client']>['api'];
+
+/**
+ * The world's roles and, besides them, the contact of a prescriber (issue 11): prescribers are
+ * no role of the shared world (the rooms matrix checks their room on its own), but every
+ * procedure is checked against them here.
+ */
+const ROLES = [...WORLD_ROLES, 'prescriber'] as const;
+type Role = (typeof ROLES)[number];
+const SIGNED_IN = [...WORLD_SIGNED_IN, 'prescriber'] as const;
 type Callable = { query: (input?: unknown) => Promise<unknown>; mutate: (input?: unknown) => Promise<unknown> };
 
 /** What an allowed role gets: an answer, or a refusal of the business rules (never of access). */
@@ -289,6 +298,51 @@ const MATRIX: Record<string, Case | Case[]> = {
     allowed: ['actor'],
   },
 
+  // Pass (issue 11): codes are the order's funders' and the holding prescriber's; places redeem them.
+  'passes.issue': { target: 'the pass order, one booklet of one pass', input: (w) => ({ orderId: w.passes.order, organisationId: w.orgs.funder, booklets: 1, size: 1 }), allowed: ['funder'] },
+  'passes.ofOrder': { target: 'the pass order', input: (w) => ({ orderId: w.passes.order }), allowed: ['funder', 'operator'] },
+  'passes.booklet': { target: 'the booklet the prescriber holds', input: (w) => ({ bookletId: w.passes.heldBooklet }), allowed: ['funder', 'prescriber'] },
+  'passes.exportCsv': { target: 'the pass order', input: (w) => ({ orderId: w.passes.order, organisationId: w.orgs.funder }), allowed: ['funder'] },
+  'passes.assign': {
+    target: 'the held booklet, to the prescriber holding it',
+    input: (w) => ({ organisationId: w.orgs.funder, bookletIds: [w.passes.heldBooklet], prescriberOrganisationId: w.passes.prescriber.organisationId }),
+    allowed: ['funder'],
+  },
+  'passes.handOut': {
+    target: 'the booklet already handed out',
+    input: (w) => ({ organisationId: w.passes.prescriber.organisationId, bookletId: w.passes.handedOutBooklet, handedOutOn: w.today }),
+    allowed: ['prescriber'],
+    outcome: 'CONFLICT',
+  },
+  'passes.check': { target: 'a pass, at the actor’s place', input: (w) => ({ placeId: w.places.actor, code: w.passes.codes[1]! }), allowed: ['actor'] },
+  'passes.redeem': {
+    target: 'a pass, at the actor’s place',
+    input: (w) => ({ placeId: w.places.actor, code: w.passes.codes[2]!, service: Service.AideAuxDemarchesAdministratives }),
+    allowed: ['actor'],
+  },
+  'prescribers.invite': {
+    target: 'the funder, under the name of a prescriber it invited',
+    input: (w) => ({ organisationId: w.orgs.funder, name: 'Mairie de Quimper, accueil social', contactName: 'Autre contact', contactEmail: 'autre-contact@exemple.test', departementCode: '29' }),
+    allowed: ['funder'],
+    outcome: 'BAD_REQUEST',
+  },
+  'prescribers.ofFunder': { target: 'the funder', input: (w) => ({ organisationId: w.orgs.funder }), allowed: ['funder', 'operator'] },
+  'prescribers.renewInvitation': {
+    target: 'the funder, for a prescriber whose contact has not used its link',
+    input: (w) => ({ organisationId: w.orgs.funder, prescriberOrganisationId: w.passes.pendingPrescriber }),
+    allowed: ['funder'],
+  },
+  'prescribers.booklets': { target: 'the prescriber', input: (w) => ({ organisationId: w.passes.prescriber.organisationId }), allowed: ['prescriber', 'operator'] },
+  // The link's token is the credential: anyone holding it reads who is invited; a used link answers CONFLICT to all.
+  'auth.invitation': { target: 'a pending invitation link', input: (w) => ({ token: w.passes.pendingInvitation }), allowed: EVERYONE },
+  'auth.acceptInvitation': {
+    target: 'an invitation link already used',
+    input: (w) => ({ token: w.passes.usedInvitation, password: 'un autre mot de passe choisi' }),
+    allowed: EVERYONE,
+    outcome: 'CONFLICT',
+    ownSession: true,
+  },
+
   // Open data: everyone, signed out too. Its answers join the leak checks below (sealed bids, drafts, beneficiaries).
   'ocds.releasePackage': [
     { target: 'every published order', input: () => ({}), allowed: EVERYONE },
@@ -317,9 +371,12 @@ beforeAll(async () => {
   w = await buildWorld(testApp.db);
   as = {
     signedOut: testApp.client().api,
-    ...(Object.fromEntries(SIGNED_IN.map((role) => [role, sessionFor(testApp, w.users[role].id).api])) as Record<Exclude<Role, 'signedOut'>, Api>),
+    ...(Object.fromEntries(SIGNED_IN.map((role) => [role, sessionFor(testApp, userOf(role)).api])) as Record<Exclude<Role, 'signedOut'>, Api>),
   };
 });
+
+/** The user behind a signed-in role. */
+const userOf = (role: Exclude<Role, 'signedOut'>) => (role === 'prescriber' ? w.passes.prescriber.user.id : w.users[role].id);
 
 function call(api: Api, path: string, type: string, input: unknown) {
   const [namespace, name] = path.split('.') as [string, string];
@@ -344,7 +401,7 @@ async function attempt(promise: Promise<unknown>): Promise<{ outcome: string; an
 
 function clientOf(role: Role, ownSession: boolean): Api {
   if (!ownSession) return as[role];
-  return role === 'signedOut' ? testApp.client().api : sessionFor(testApp, w.users[role].id).api;
+  return role === 'signedOut' ? testApp.client().api : sessionFor(testApp, userOf(role)).api;
 }
 
 describe('the authorization matrix', () => {
@@ -401,6 +458,12 @@ describe('what the answers never show', () => {
     expect(leaks(SECRETS.beneficiaryRef, [])).toEqual([]);
   });
 
+  it('a pass code reaches only the order’s funder and the prescriber holding its booklet, in any form', () => {
+    const code = w.passes.codes[0]!;
+    for (const form of [code, code.replaceAll('-', '')]) expect(leaks(form, ['funder', 'prescriber'])).toEqual([]);
+    expect(readers(code)).toEqual(['funder', 'prescriber']);
+  });
+
   it('bids.ofOrder of the open order lists all its bids to its funder and the operator, each bidder its own, and to others only a count', async () => {
     const seen: Partial<Record<Role, { sealed: boolean; bidCount: number; bids: number[] }>> = {};
     for (const role of SIGNED_IN) {
@@ -417,6 +480,7 @@ describe('what the answers never show', () => {
       member: { sealed: true, bidCount: 2, bids: [] },
       nonMember: { sealed: true, bidCount: 2, bids: [] },
       otherFunder: { sealed: true, bidCount: 2, bids: [] },
+      prescriber: { sealed: true, bidCount: 2, bids: [] },
     });
   });
 

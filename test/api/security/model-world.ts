@@ -108,6 +108,8 @@ export async function createWorld(shape: WorldShape) {
     deliveryStartsOn: dayIn(monthsAgo(3), 1),
     deliveryEndsOn: isoDaysFromToday(40),
     shareCents,
+    // The model records self-declared deliveries: its orders take them (no pass).
+    passRequired: false,
   });
   await funder.api.orders.publish.mutate({ orderId });
   const payment = {

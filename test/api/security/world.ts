@@ -5,10 +5,13 @@ import { closeOrder } from '../../../server/services/credits';
 import { confirmDraftLine, editDraftLine, editDraftTerms, openDraft, submitDraft } from '../../../server/services/drafts';
 import { createPartnership, invitePlace, respondToInvitation } from '../../../server/services/partnerships';
 import { importDeliveriesCsv } from '../../../server/services/imports';
+import { acceptInvitation } from '../../../server/services/invitations';
+import { bookletWithCodes, issueBooklets } from '../../../server/services/passes/booklets';
+import { assignBooklets, handOutBooklet, invitePrescriber } from '../../../server/services/passes/prescribers';
 import { runSettlement } from '../../../server/services/settlement';
 import { monthOf, previousMonth } from '../../../shared/domain/months';
 import { todayIso } from '../../../shared/domain/orders';
-import { makeMember, makePlace, makeRound, makeUser } from '../../factories';
+import { cachedHash, makeMember, makePlace, makeRound, makeUser } from '../../factories';
 import { beneficiaryRef, makeAwards, makeBid, makeDelivery, makeOrder, sessionUserOf } from '../../factories/marketplace';
 
 /**
@@ -140,6 +143,32 @@ export async function buildWorld(db: Db) {
   // A delivery import of the actor whose one line was refused (a service outside the vocabulary): it delivers nothing.
   const deliveryImport = await importDeliveriesCsv(db, sessionUserOf(db, actor.user.id), actor.organisationId, 'prestations.csv', `attribution;date;service;quantite;empreinte_personne\n${award};${today};Cours de cuisine;1;${SECRETS.beneficiaryRef}\n`);
 
+  // Pass (issue 11): an order that requires them, awarded to the actor's place, with two booklets
+  // held by a prescriber the funder invited (its contact had an account), one of them handed out.
+  // Prescribers are no role of ROLES (the rooms matrix has its own checks for them): the
+  // procedures' matrix adds the prescriber's contact as a role of its own.
+  const passOrder = makeOrder(db, { ...byFunder, title: 'Commande avec pass', passRequired: true, deliveryEndsOn: windowEnd });
+  const passBid = makeBid(db, { orderId: passOrder, organisationId: actor.organisationId, lines: [{ placeId: places.actor, quantity: 20 }] });
+  const [passAward] = makeAwards(db, { orderId: passOrder, userId: funder.user.id, lines: [{ bidId: passBid, placeId: places.actor, quantity: 20 }] });
+  const unusable = await cachedHash('mot de passe inutilisable du monde');
+  const asFunder = () => sessionUserOf(db, funder.user.id);
+  /** A prescriber of the funder; the path of its contact's invitation link, if the contact had no account. */
+  const invite = (name: string, contactEmail: string) =>
+    invitePrescriber(db, asFunder(), { organisationId: funder.organisationId, name, contactName: `Contact de ${name}`, contactEmail, departementCode: '29' }, unusable);
+  const prescriberContact = await makeUser(db);
+  const prescriber = invite('Mairie de Quimper, accueil social', prescriberContact.email);
+  const issued = issueBooklets(db, asFunder(), { orderId: passOrder, organisationId: funder.organisationId, booklets: 2, size: 5 });
+  const [heldBooklet, handedOutBooklet] = issued.bookletIds as [number, number];
+  assignBooklets(db, asFunder(), { organisationId: funder.organisationId, bookletIds: [heldBooklet, handedOutBooklet], prescriberOrganisationId: prescriber.organisationId });
+  handOutBooklet(db, sessionUserOf(db, prescriberContact.id), { organisationId: prescriber.organisationId, bookletId: handedOutBooklet, handedOutOn: today, category: null });
+  const passCodes = bookletWithCodes(db, asFunder(), heldBooklet).passes.map((p) => p.code);
+  // Two invitation links of other prescribers: one still pending, one already used.
+  const tokenOf = (path: string | null) => path!.slice('/invitation/'.length);
+  const pendingInvited = invite('Espace France Services de Châteaulin', 'invitation-en-attente@exemple.test');
+  const pendingInvitation = tokenOf(pendingInvited.invitationPath);
+  const usedInvitation = tokenOf(invite('Centre social de Briec', 'invitation-utilisee@exemple.test').invitationPath);
+  await acceptInvitation(db, { token: usedInvitation, password: 'un mot de passe déjà choisi' });
+
   const siretOf = (organisationId: number) => db.select({ siret: organisations.siret }).from(organisations).where(eq(organisations.id, organisationId)).get()!.siret!;
 
   return {
@@ -178,6 +207,20 @@ export async function buildWorld(db: Db) {
     payout,
     creditNote: creditNoteIds[0]!,
     deliveryImport,
+    passes: {
+      order: passOrder,
+      award: passAward!,
+      /** The prescriber's contact: not a role of ROLES, see above. */
+      prescriber: { user: prescriberContact, organisationId: prescriber.organisationId },
+      heldBooklet,
+      handedOutBooklet,
+      /** Codes of the held booklet, in clear: only its funder and the prescriber may read them. */
+      codes: passCodes,
+      pendingInvitation,
+      /** The prescriber whose contact has not used its link yet. */
+      pendingPrescriber: pendingInvited.organisationId,
+      usedInvitation,
+    },
   };
 }
 
