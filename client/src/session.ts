@@ -55,3 +55,33 @@ export async function signOut() {
   localStorage.removeItem(ORG_KEY);
   reconnectRealtime();
 }
+
+const RETURN_KEY = 'aptic.after-sign-in';
+
+/** Pages worth coming back to after signing in: a pass's QR link and the redemption page. */
+const RETURN_PATHS = /^\/(?:pass|lieux\/\d+\/pass)$/;
+
+/**
+ * The pass page a signed-out visitor asked for (with its fragment: a pass's QR link carries the
+ * code there), kept for this tab only and taken back once signed in. Other private pages land
+ * on the visitor's space as before.
+ */
+export function rememberReturn(location: { pathname: string; search: string; hash: string }): void {
+  if (!RETURN_PATHS.test(location.pathname)) return;
+  try {
+    sessionStorage.setItem(RETURN_KEY, location.pathname + location.search + location.hash);
+  } catch {
+    // No storage (private mode quotas): the visitor lands on their space instead.
+  }
+}
+
+/** The page to go back to after signing in, once: only a path of this site. */
+export function takeReturn(): string | undefined {
+  try {
+    const path = sessionStorage.getItem(RETURN_KEY) ?? undefined;
+    sessionStorage.removeItem(RETURN_KEY);
+    return path && path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/connexion') ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -67,11 +67,13 @@ export function placeStatement(db: Db, placeId: number, month: string) {
 
 export function placeStatementCsv(statement: ReturnType<typeof placeStatement>) {
   const status = { estimated: 'estimé', pending: 'réglé, à payer', paid: 'payé' }[statement.status];
-  const rows = statement.lines.map((l) => [l.orderId, l.orderTitle, l.service, l.services, { cents: l.grossCents }, { cents: l.feesCents }, { cents: l.netCents }, status]);
-  rows.push(['Total', '', '', statement.totals.services, { cents: statement.totals.grossCents }, { cents: statement.totals.feesCents }, { cents: statement.totals.netCents }, status]);
+  // Each line says how its services are proven: a redeemed pass, or the place's own declaration.
+  const proof = (orderId: number) => (statement.proof.declaredOrderIds.includes(orderId) ? 'déclaratif' : 'pass');
+  const rows = statement.lines.map((l) => [l.orderId, l.orderTitle, l.service, l.services, { cents: l.grossCents }, { cents: l.feesCents }, { cents: l.netCents }, status, proof(l.orderId)]);
+  rows.push(['Total', '', '', statement.totals.services, { cents: statement.totals.grossCents }, { cents: statement.totals.feesCents }, { cents: statement.totals.netCents }, status, '']);
   return {
     filename: `releve-contreparties-lieu-${statement.place.id}-${statement.month}.csv`,
-    content: toFrenchCsv(['Commande', 'Intitulé', 'Service', 'Services', 'Brut (€)', 'Frais de mutualisation (€)', 'Net (€)', 'Statut'], rows),
+    content: toFrenchCsv(['Commande', 'Intitulé', 'Service', 'Services', 'Brut (€)', 'Frais de mutualisation (€)', 'Net (€)', 'Statut', 'Preuve'], rows),
   };
 }
 
@@ -139,13 +141,14 @@ export function funderStatementCsv(statement: ReturnType<typeof funderStatement>
     money(l.deliveredCents),
     money(l.outstandingCents),
     money(l.availableCents),
+    l.passRequired ? 'pass' : 'déclaratif',
   ]);
   const t = statement.totals;
-  rows.push(['Total', '', '', money(t.paidCents), money(t.creditedCents), money(t.orderPaidCents), money(t.deliveredCents), money(t.outstandingCents), money(t.availableCents)]);
+  rows.push(['Total', '', '', money(t.paidCents), money(t.creditedCents), money(t.orderPaidCents), money(t.deliveredCents), money(t.outstandingCents), money(t.availableCents), '']);
   return {
     filename: `releve-depenses-${statement.funder.id}${statement.year ? `-${statement.year}` : ''}.csv`,
     content: toFrenchCsv(
-      ['Commande', 'Intitulé', 'Statut', 'Versé par vous (€)', 'Avoirs reçus (€)', 'Versé, tous financeurs (€)', 'Réalisé (€)', 'Attribué à réaliser (€)', 'Disponible cantonné (€)'],
+      ['Commande', 'Intitulé', 'Statut', 'Versé par vous (€)', 'Avoirs reçus (€)', 'Versé, tous financeurs (€)', 'Réalisé (€)', 'Attribué à réaliser (€)', 'Disponible cantonné (€)', 'Preuve'],
       rows,
     ),
   };

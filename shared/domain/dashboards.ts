@@ -72,6 +72,9 @@ export const PUBLIC_ROUND_FIELDS = {
 const pick = <T extends object>(source: T, keys: readonly string[]) =>
   Object.fromEntries(keys.filter((k) => k in source).map((k) => [k, (source as Record<string, unknown>)[k]]));
 
+/** How delivered services are proven (issue 11): two counts, delivered and self-declared. */
+export const PUBLIC_PROOF_FIELDS = ['deliveredServices', 'declaredServices'] as const;
+
 /** A round dashboard reduced to the public whitelist, field by field. */
 export function toPublicRoundDashboard(dashboard: {
   round: object;
@@ -80,11 +83,13 @@ export function toPublicRoundDashboard(dashboard: {
   ordersByStatus: Record<string, number>;
   places: object;
   departements: object[];
+  proof?: object;
 }) {
   return {
     round: pick(dashboard.round, PUBLIC_ROUND_FIELDS.round),
     year: dashboard.year,
     money: pick(dashboard.money, PUBLIC_ROUND_FIELDS.money),
+    ...(dashboard.proof ? { proof: pick(dashboard.proof, PUBLIC_PROOF_FIELDS) } : {}),
     ordersByStatus: { ...dashboard.ordersByStatus },
     places: pick(dashboard.places, PUBLIC_ROUND_FIELDS.places),
     departements: dashboard.departements.map((d) => pick(d, PUBLIC_ROUND_FIELDS.departement)),
@@ -93,9 +98,6 @@ export function toPublicRoundDashboard(dashboard: {
 
 /** The only fields of the public national dashboard: aggregates, field by field. */
 export const PUBLIC_NATIONAL_FIELDS = ['year', 'targetPlaces', 'mobilisedCents', 'needCents', 'currentReferenceCents'] as const;
-
-/** How delivered services are proven (issue 11): two counts, delivered and self-declared. */
-export const PUBLIC_PROOF_FIELDS = ['deliveredServices', 'declaredServices'] as const;
 
 export function toPublicNationalDashboard(
   dashboard: { money: object; places: object; departements: object[]; proof?: object } & Record<(typeof PUBLIC_NATIONAL_FIELDS)[number], unknown>,

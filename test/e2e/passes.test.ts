@@ -232,4 +232,35 @@ describe.skipIf(!chromiumPath)('pass codes: from the funder’s booklets to a re
     await phone.getByTestId('redeem-next').tap();
     await expect.poll(() => field.inputValue(), POLL).toBe('');
   });
+
+  it('a town hall invited by the funder gets a new link, chooses a password with it and lands in its prescriber space', async () => {
+    const funder = await signedInPage(demoEmail('commanditaire'));
+    await funder.goto(`${server.url}/espace/${orgId('Conseil départemental du Finistère')}/prescripteurs`);
+    const townHall = funder.getByTestId('prescriber-row').filter({ hasText: 'Mairie de Douarnenez' });
+    await expect.poll(() => townHall.getByTestId('prescriber-account').getAttribute('data-state'), POLL).toBe('pending');
+    await townHall.getByRole('button', { name: 'Nouveau lien pour Mairie de Douarnenez' }).click();
+    const link = townHall.getByTestId('prescriber-renewed-link');
+    await link.waitFor(POLL);
+    const url = await link.inputValue();
+    expect(url).toMatch(new RegExp(`^${server.url}/invitation/[A-Za-z0-9_-]{20,}$`));
+
+    // The contact, in a browser of their own, opens the link the funder passed on.
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    contexts.push(context);
+    const contact = await context.newPage();
+    await contact.goto(url);
+    await contact.getByText('Mairie de Douarnenez').first().waitFor(POLL);
+    await contact.getByLabel('Choisissez un mot de passe').fill('court');
+    await contact.getByRole('button', { name: 'Activer mon compte' }).click();
+    await contact.locator('#invitation-password-error').waitFor(POLL);
+    await contact.getByLabel('Choisissez un mot de passe').fill('un mot de passe pour la mairie');
+    await contact.getByRole('button', { name: 'Activer mon compte' }).click();
+    await contact.waitForURL(new RegExp(`/espace/${orgId('Mairie de Douarnenez')}$`), POLL);
+    // Booklets 6 and 7 of the demo were given to the town hall.
+    await expect.poll(() => contact.getByTestId('prescriber-booklet').count(), POLL).toBe(2);
+    expect(await seriousViolations(contact)).toEqual([]);
+    // The funder's list, read again, shows the account active.
+    await funder.reload();
+    await expect.poll(() => townHall.getByTestId('prescriber-account').getAttribute('data-state'), POLL).toBe('active');
+  });
 });

@@ -1,4 +1,4 @@
-import type { AssignBookletsInput, ExportPassesInput, HandOutBookletInput, InvitePrescriberInput, IssueBookletsInput } from '../../../shared/schemas/passes';
+import type { AssignBookletsInput, ExportPassesInput, HandOutBookletInput, InvitePrescriberInput, IssueBookletsInput, RenewInvitationInput } from '../../../shared/schemas/passes';
 import { trpc } from './client';
 
 /** Proof of delivery with pass (issue 11): booklets for funders and prescribers, prescribers for funders. */
@@ -11,6 +11,7 @@ export const handOutBooklet = (input: HandOutBookletInput) => trpc.passes.handOu
 export const exportPassesCsv = (input: ExportPassesInput) => trpc.passes.exportCsv.mutate(input);
 
 export const invitePrescriber = (input: InvitePrescriberInput) => trpc.prescribers.invite.mutate(input);
+export const renewInvitation = (input: RenewInvitationInput) => trpc.prescribers.renewInvitation.mutate(input);
 export const fetchPrescribersOfFunder = (organisationId: number) => trpc.prescribers.ofFunder.query({ organisationId });
 export const fetchPrescriberBooklets = (organisationId: number) => trpc.prescribers.booklets.query({ organisationId });
 

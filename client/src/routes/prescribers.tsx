@@ -3,7 +3,7 @@ import { createEffect, createResource, createSignal, For, Show } from 'solid-js'
 import { createStore, reconcile } from 'solid-js/store';
 import { departementLabel } from '../../../shared/domain/territory';
 import { InvitePrescriberInput } from '../../../shared/schemas/passes';
-import { fetchPrescribersOfFunder, invitePrescriber, type Prescriber } from '../api/passes';
+import { fetchPrescribersOfFunder, invitePrescriber, renewInvitation, type Prescriber } from '../api/passes';
 import { DepartementSelect } from '../components/departement-select';
 import { ErrorBox } from '../components/error-box';
 import { FormAlert } from '../components/form-alert';
@@ -87,9 +87,7 @@ function PrescribersView(props: { organisationId: number }) {
                         <span class="tag block">{p.contactEmail}</span>
                       </td>
                       <td>
-                        <span class={`badge ${p.invitationPending ? 'member-invited' : 'member-active'}`} data-testid="prescriber-account" data-pending={String(p.invitationPending)}>
-                          {p.invitationPending ? t('prescribers.invitationPending') : t('prescribers.invitationAccepted')}
-                        </span>
+                        <AccountCell funderId={organisationId()} prescriber={p} />
                       </td>
                       <td class="num" data-testid="prescriber-assigned" data-count={p.bookletsAssigned}>
                         {formatNumber(p.bookletsAssigned)}
@@ -110,6 +108,45 @@ function PrescribersView(props: { organisationId: number }) {
       </Show>
       <InviteForm organisationId={organisationId()} onInvited={() => void refetch()} />
     </section>
+  );
+}
+
+/**
+ * The contact's account: active, or an invitation still to use — pending or expired — for which
+ * the funder can get a new link (the earlier ones stop working).
+ */
+function AccountCell(props: { funderId: number; prescriber: Prescriber }) {
+  const [link, setLink] = createSignal<string>();
+  const submission = createSubmission();
+  const waiting = () => props.prescriber.invitationPending || props.prescriber.invitationExpired;
+  const renew = async () => {
+    const answer: { path?: string } = {};
+    const ok = await submission.run(async () => {
+      answer.path = (await renewInvitation({ organisationId: props.funderId, prescriberOrganisationId: props.prescriber.organisationId })).invitationPath;
+    });
+    if (ok && answer.path) setLink(`${location.origin}${answer.path}`);
+  };
+  const state = () => (props.prescriber.invitationPending ? 'pending' : props.prescriber.invitationExpired ? 'expired' : 'active');
+  return (
+    <>
+      <span class={`badge ${waiting() ? 'member-invited' : 'member-active'}`} data-testid="prescriber-account" data-pending={String(props.prescriber.invitationPending)} data-state={state()}>
+        {props.prescriber.invitationPending ? t('prescribers.invitationPending') : props.prescriber.invitationExpired ? t('prescribers.invitationExpired') : t('prescribers.invitationAccepted')}
+      </span>
+      <Show when={waiting()}>
+        <button type="button" class="button ghost small" disabled={submission.pending()} onClick={() => void renew()} data-testid="prescriber-renew">
+          {t('prescribers.renew', { name: props.prescriber.name })}
+        </button>
+      </Show>
+      <FormAlert message={submission.error()} />
+      <Show when={link()}>
+        {(url) => (
+          <label class="block">
+            <span class="tag block">{t('prescribers.renewedLink')}</span>
+            <input type="text" readonly value={url()} onFocus={(e) => e.currentTarget.select()} data-testid="prescriber-renewed-link" />
+          </label>
+        )}
+      </Show>
+    </>
   );
 }
 

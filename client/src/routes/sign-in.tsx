@@ -5,7 +5,7 @@ import { SignInInput } from '../../../shared/schemas/auth';
 import { errorCode, fieldErrorsOf, type FieldErrors } from '../api/client';
 import { TextField } from '../components/text-field';
 import { t } from '../i18n';
-import { demoLogins, selectOrganisation, signIn } from '../session';
+import { demoLogins, selectOrganisation, signIn, takeReturn } from '../session';
 
 export function SignInPage() {
   const navigate = useNavigate();
@@ -32,7 +32,8 @@ export function SignInPage() {
       const user = await signIn(email(), password());
       const first = user.memberships[0];
       if (first) selectOrganisation(first.organisationId);
-      navigate(first ? `/espace/${first.organisationId}` : '/', { replace: true });
+      // Back to the private page that sent here (a pass's QR link, a bookmark), else the space.
+      navigate(takeReturn() ?? (first ? `/espace/${first.organisationId}` : '/'), { replace: true });
     } catch (e) {
       const code = errorCode(e);
       setFieldErrors(fieldErrorsOf(e));

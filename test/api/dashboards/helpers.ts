@@ -1,5 +1,5 @@
 import { ORDER_STATUSES } from '../../../shared/domain/enums';
-import { PUBLIC_ROUND_FIELDS } from '../../../shared/domain/dashboards';
+import { PUBLIC_PROOF_FIELDS, PUBLIC_ROUND_FIELDS } from '../../../shared/domain/dashboards';
 
 /**
  * The public aggregate whitelist as a tree, to walk whatever a signed-out viewer receives
@@ -16,6 +16,8 @@ export const PUBLIC_DASHBOARD_SHAPE: Shape = {
   round: { ...leaves(PUBLIC_ROUND_FIELDS.round), departementCodes: [true] },
   year: true,
   money: leaves(PUBLIC_ROUND_FIELDS.money),
+  /** Delivered services and those self-declared (no pass): two counts. */
+  proof: leaves(PUBLIC_PROOF_FIELDS),
   ordersByStatus: leaves(ORDER_STATUSES),
   places: {
     ...leaves(PUBLIC_ROUND_FIELDS.places),

@@ -352,10 +352,10 @@ describe('the funder statement', () => {
     expect(lines).toHaveLength(1 + 3 + 1 + 1);
     expect(lines.at(-1)).toBe('');
     expect(lines[0]).toBe(
-      'Commande;Intitulé;Statut;Versé par vous (€);Avoirs reçus (€);Versé, tous financeurs (€);Réalisé (€);Attribué à réaliser (€);Disponible cantonné (€)',
+      'Commande;Intitulé;Statut;Versé par vous (€);Avoirs reçus (€);Versé, tous financeurs (€);Réalisé (€);Attribué à réaliser (€);Disponible cantonné (€);Preuve',
     );
-    expect(lines[1]).toMatch(/^\d+;[^;]+;closed;1000,00;800,00;1000,00;200,00;0,00;0,00$/);
-    expect(lines.at(-2)).toBe('Total;;;1373,45;800,00;2073,45;263,00;297,00;1010,45');
+    expect(lines[1]).toMatch(/^\d+;[^;]+;closed;1000,00;800,00;1000,00;200,00;0,00;0,00;déclaratif$/);
+    expect(lines.at(-2)).toBe('Total;;;1373,45;800,00;2073,45;263,00;297,00;1010,45;');
   });
 });
 

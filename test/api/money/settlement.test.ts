@@ -354,9 +354,9 @@ describe('the place statement', () => {
     expect(csv.content.startsWith('\uFEFF')).toBe(true);
     const lines = csv.content.slice(1).split('\r\n');
     expect(lines.at(-1)).toBe('');
-    expect(lines[0]).toBe('Commande;Intitulé;Service;Services;Brut (€);Frais de mutualisation (€);Net (€);Statut');
-    expect(lines[1]).toMatch(/^\d+;[^;]+;[^;]+;9;90,00;4,50;85,50;réglé, à payer$/);
-    expect(lines.at(-2)).toBe('Total;;;9;90,00;4,50;85,50;réglé, à payer');
+    expect(lines[0]).toBe('Commande;Intitulé;Service;Services;Brut (€);Frais de mutualisation (€);Net (€);Statut;Preuve');
+    expect(lines[1]).toMatch(/^\d+;[^;]+;[^;]+;9;90,00;4,50;85,50;réglé, à payer;déclaratif$/);
+    expect(lines.at(-2)).toBe('Total;;;9;90,00;4,50;85,50;réglé, à payer;');
     expect(lines).toHaveLength(4);
   });
 });
