@@ -2,7 +2,9 @@ import { Service } from '@gouvfr-anct/lieux-de-mediation-numerique';
 import { and, eq, like } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awards, organisations, passBooklets, serviceOrders } from '../../db/schema';
+import { awards, organisations, passBooklets, serviceOrders, users } from '../../db/schema';
+import { bookletWithCodes } from '../../server/services/passes/booklets';
+import { sessionUserOf } from '../factories/marketplace';
 import { DEMO_PASSWORD, demoEmail } from '../../db/seed/demo-logins';
 import { todayIso } from '../../shared/domain/orders';
 import { generatePassCode, normalizePassCode, PASS_ALPHABET } from '../../shared/domain/pass-codes';
@@ -231,6 +233,33 @@ describe.skipIf(!chromiumPath)('pass codes: from the funder’s booklets to a re
     // The next person: the form is back, empty and ready.
     await phone.getByTestId('redeem-next').tap();
     await expect.poll(() => field.inputValue(), POLL).toBe('');
+  });
+
+  it('a pass’s QR link opened on a signed-out phone comes back to the pass after sign-in, and is redeemed there', async () => {
+    const { orderId, title, placeId } = passOrder();
+    const funderUser = testApp.db.select({ id: users.id }).from(users).where(eq(users.email, demoEmail('commanditaire'))).get()!.id;
+    // Booklet 2 of the demo: four pass used, the fifth is still good.
+    const code = bookletWithCodes(testApp.db, sessionUserOf(testApp.db, funderUser), booklet(orderId, 2)!.id).passes[4]!.code;
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+    contexts.push(context);
+    const phone = await context.newPage();
+
+    await phone.goto(`${server.url}/pass#${code}`);
+    await phone.waitForURL(/\/connexion$/, POLL);
+    await phone.getByLabel('Adresse e-mail').fill(demoEmail('acteur'));
+    await phone.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+    await phone.getByRole('button', { name: 'Se connecter' }).tap();
+    // The actor has several places: it picks the one delivering, the code follows.
+    await phone.getByTestId('pass-link-place').first().waitFor(POLL);
+    await phone.locator(`a[href^="/lieux/${placeId}/pass"]`).tap();
+    await phone.waitForURL(new RegExp(`/lieux/${placeId}/pass$`), POLL);
+    // Checked at once, and the code no longer in the address bar.
+    await phone.getByTestId('pass-details').waitFor(POLL);
+    expect(phone.url()).not.toContain(code);
+    await phone.getByLabel('Maîtrise des outils numériques du quotidien').check();
+    await phone.getByTestId('pass-redeem').tap();
+    await phone.getByTestId('redeem-success').waitFor(POLL);
+    expect(await phone.getByTestId('redeem-status').textContent()).toBe(`Pass encaissé : 1 service pour « ${title} ».`);
   });
 
   it('a town hall invited by the funder gets a new link, chooses a password with it and lands in its prescriber space', async () => {
