@@ -8,6 +8,7 @@ import { assignBooklets, exportPassesCsv, fetchOrderPasses, fetchPrescribersOfFu
 import { downloadFile } from '../download';
 import { createSubmission, parseCount } from '../forms';
 import { formatDate, formatNumber, t } from '../i18n';
+import { tp, type PassMessageKey } from '../i18n/pass-messages';
 import { useRoom } from '../realtime';
 import { valueOf } from '../resource';
 import { currentMembership, me } from '../session';
@@ -18,7 +19,7 @@ import { TextField } from './text-field';
 export function BookletStatusBadge(props: { status: BookletStatus }) {
   return (
     <span class={`badge booklet-${props.status}`} data-testid="booklet-status" data-status={props.status}>
-      {t(`passes.status.${props.status}`)}
+      {tp(`passes.status.${props.status}`)}
     </span>
   );
 }
@@ -41,15 +42,15 @@ export function PassPanel(props: { view: OrderView }) {
     <Show when={props.view.viewer.isFunder && funderId()} keyed>
       {(funder) => (
         <section class="card pass-panel" aria-labelledby="pass-panel-title" data-testid="pass-panel">
-          <h2 id="pass-panel-title">{t('passes.title')}</h2>
+          <h2 id="pass-panel-title">{tp('passes.title')}</h2>
           <Show
             when={props.view.order.passRequired}
             fallback={
               <>
                 <p class="notice" data-testid="pass-declarative">
-                  {t('passes.declarative')}
+                  {tp('passes.declarative')}
                 </p>
-                <p class="muted">{t('passes.declarativeHint')}</p>
+                <p class="muted">{tp('passes.declarativeHint')}</p>
               </>
             }
           >
@@ -117,7 +118,7 @@ function PassFollowUp(props: { orderId: number; funderId: number }) {
               when={counts().issuableQuantity > 0}
               fallback={
                 <p class="muted" data-testid="pass-issue-none">
-                  {t('passes.nothingToIssue')}
+                  {tp('passes.nothingToIssue')}
                 </p>
               }
             >
@@ -125,9 +126,9 @@ function PassFollowUp(props: { orderId: number; funderId: number }) {
             </Show>
 
             <h3 id="pass-booklets-title" class="pass-subtitle">
-              {t('passes.booklets')}
+              {tp('passes.booklets')}
             </h3>
-            <Show when={state.booklets.length > 0} fallback={<p data-testid="pass-booklets-empty">{t('passes.bookletsEmpty')}</p>}>
+            <Show when={state.booklets.length > 0} fallback={<p data-testid="pass-booklets-empty">{tp('passes.bookletsEmpty')}</p>}>
               <div class="pass-toolbar">
                 <AssignForm
                   funderId={props.funderId}
@@ -140,7 +141,7 @@ function PassFollowUp(props: { orderId: number; funderId: number }) {
                 <ExportButton orderId={props.orderId} funderId={props.funderId} selectedIds={selectedIds()} onExported={setAnnouncement} />
               </div>
               <p class="muted" aria-live="polite" data-testid="pass-selection">
-                {t('passes.selectedCount', { count: selectedIds().length })}
+                {tp('passes.selectedCount', { count: selectedIds().length })}
               </p>
               <div class="table-scroll">
                 <table aria-labelledby="pass-booklets-title" data-testid="pass-booklets">
@@ -149,18 +150,18 @@ function PassFollowUp(props: { orderId: number; funderId: number }) {
                       <th scope="col" class="select-cell">
                         <input
                           type="checkbox"
-                          aria-label={t('passes.selectAll')}
+                          aria-label={tp('passes.selectAll')}
                           checked={allSelected()}
                           onChange={(e) => setSelected(e.currentTarget.checked ? new Set(state.booklets.map((b) => b.id)) : new Set<number>())}
                           data-testid="booklet-select-all"
                         />
                       </th>
-                      <th scope="col">{t('passes.number')}</th>
-                      <th scope="col">{t('passes.statusColumn')}</th>
-                      <th scope="col">{t('passes.prescriber')}</th>
-                      <th scope="col">{t('passes.handedOutOn')}</th>
-                      <th scope="col" class="num">{t('passes.used')}</th>
-                      <th scope="col">{t('passes.printColumn')}</th>
+                      <th scope="col">{tp('passes.number')}</th>
+                      <th scope="col">{tp('passes.statusColumn')}</th>
+                      <th scope="col">{tp('passes.prescriber')}</th>
+                      <th scope="col">{tp('passes.handedOutOn')}</th>
+                      <th scope="col" class="num">{tp('passes.used')}</th>
+                      <th scope="col">{tp('passes.printColumn')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -170,24 +171,24 @@ function PassFollowUp(props: { orderId: number; funderId: number }) {
                           <td class="select-cell">
                             <input
                               type="checkbox"
-                              aria-label={t('passes.selectBooklet', { number: booklet.number })}
+                              aria-label={tp('passes.selectBooklet', { number: booklet.number })}
                               checked={isSelected(booklet.id)}
                               onChange={(e) => toggle(booklet.id, e.currentTarget.checked)}
                               data-testid="booklet-select"
                             />
                           </td>
-                          <th scope="row">{t('passes.bookletNumber', { number: booklet.number })}</th>
+                          <th scope="row">{tp('passes.bookletNumber', { number: booklet.number })}</th>
                           <td>
                             <BookletStatusBadge status={booklet.status} />
                           </td>
                           <td data-testid="booklet-prescriber">{booklet.prescriberName ?? '—'}</td>
                           <td>{booklet.handedOutOn ? formatDate(booklet.handedOutOn) : '—'}</td>
                           <td class="num" data-testid="booklet-used">
-                            {t('passes.usedValue', { redeemed: booklet.redeemed, size: booklet.size })}
+                            {tp('passes.usedValue', { redeemed: booklet.redeemed, size: booklet.size })}
                           </td>
                           <td>
-                            <A href={`/carnets/${booklet.id}/imprimer`} aria-label={t('passes.printBooklet', { number: booklet.number })} data-testid="booklet-print-link">
-                              {t('passes.printLink')}
+                            <A href={`/carnets/${booklet.id}/imprimer`} aria-label={tp('passes.printBooklet', { number: booklet.number })} data-testid="booklet-print-link">
+                              {tp('passes.printLink')}
                             </A>
                           </td>
                         </tr>
@@ -206,7 +207,7 @@ function PassFollowUp(props: { orderId: number; funderId: number }) {
 
 /** One figure per stage of a booklet's life, each readable by a test from its `data-count`. */
 function PassCountsList(props: { counts: PassCounts }) {
-  const items = (): { key: string; label: Parameters<typeof t>[0]; value: number }[] => [
+  const items = (): { key: string; label: PassMessageKey; value: number }[] => [
     { key: 'booklets-issued', label: 'passes.countBookletsIssued', value: props.counts.bookletsIssued },
     { key: 'issued', label: 'passes.countIssued', value: props.counts.passesIssued },
     { key: 'assigned', label: 'passes.countAssigned', value: props.counts.bookletsAssigned },
@@ -221,7 +222,7 @@ function PassCountsList(props: { counts: PassCounts }) {
       <For each={items()}>
         {(item) => (
           <div>
-            <dt>{t(item.label)}</dt>
+            <dt>{tp(item.label)}</dt>
             <dd data-testid={`pass-count-${item.key}`} data-count={item.value}>
               {formatNumber(item.value)}
             </dd>
@@ -254,21 +255,21 @@ function IssueForm(props: { orderId: number; funderId: number; issuable: number;
       answer.booklets = result.bookletIds.length;
     });
     if (!ok) return;
-    props.onIssued(t('passes.issuedDone', { booklets: answer.booklets ?? 0, passes: answer.issued ?? 0 }));
+    props.onIssued(tp('passes.issuedDone', { booklets: answer.booklets ?? 0, passes: answer.issued ?? 0 }));
   };
 
   return (
     <form class="subform" onSubmit={onSubmit} novalidate aria-labelledby="pass-issue-title" data-testid="pass-issue-form">
-      <h3 id="pass-issue-title">{t('passes.issueTitle')}</h3>
+      <h3 id="pass-issue-title">{tp('passes.issueTitle')}</h3>
       <p class="muted" data-testid="pass-issuable" data-count={props.issuable}>
-        {t('passes.issuable', { count: formatNumber(props.issuable) })}
+        {tp('passes.issuable', { count: formatNumber(props.issuable) })}
       </p>
       <FormAlert message={submission.error()} />
       <div class="field-row">
         <TextField
           name="booklets"
           id="pass-issue-booklets"
-          label={t('passes.issueBooklets')}
+          label={tp('passes.issueBooklets')}
           inputMode="numeric"
           required
           value={booklets()}
@@ -279,8 +280,8 @@ function IssueForm(props: { orderId: number; funderId: number; issuable: number;
         <TextField
           name="size"
           id="pass-issue-size"
-          label={t('passes.issueSize')}
-          hint={t('passes.issueSizeHint', { size: DEFAULT_BOOKLET_SIZE })}
+          label={tp('passes.issueSize')}
+          hint={tp('passes.issueSizeHint', { size: DEFAULT_BOOKLET_SIZE })}
           inputMode="numeric"
           required
           value={size()}
@@ -290,10 +291,10 @@ function IssueForm(props: { orderId: number; funderId: number; issuable: number;
         />
       </div>
       <p class="muted" aria-live="polite">
-        <Show when={total()}>{(n) => <>{t('passes.issueTotal', { count: formatNumber(n()) })}</>}</Show>
+        <Show when={total()}>{(n) => <>{tp('passes.issueTotal', { count: formatNumber(n()) })}</>}</Show>
       </p>
       <button type="submit" class="button" disabled={submission.pending()} data-testid="pass-issue-submit">
-        {submission.pending() ? t('form.sending') : t('passes.issueSubmit')}
+        {submission.pending() ? t('form.sending') : tp('passes.issueSubmit')}
       </button>
     </form>
   );
@@ -308,8 +309,8 @@ function AssignForm(props: { funderId: number; selectedIds: number[]; onAssigned
 
   const onSubmit = async (event: SubmitEvent) => {
     event.preventDefault();
-    if (props.selectedIds.length === 0) return submission.refuse({}, t('passes.selectFirst'));
-    if (target() === '') return submission.refuse({ prescriberOrganisationId: [t('passes.choosePrescriber')] }, t('form.invalid'));
+    if (props.selectedIds.length === 0) return submission.refuse({}, tp('passes.selectFirst'));
+    if (target() === '') return submission.refuse({ prescriberOrganisationId: [tp('passes.choosePrescriber')] }, t('form.invalid'));
     const parsed = AssignBookletsInput.safeParse({
       organisationId: props.funderId,
       bookletIds: props.selectedIds,
@@ -320,26 +321,26 @@ function AssignForm(props: { funderId: number; selectedIds: number[]; onAssigned
     if (!ok) return;
     const name = valueOf(prescribers)?.find((p) => p.organisationId === parsed.data.prescriberOrganisationId)?.name;
     const count = parsed.data.bookletIds.length;
-    props.onAssigned(name ? t('passes.assignedDone', { count, prescriber: name }) : t('passes.withdrawnDone', { count }));
+    props.onAssigned(name ? tp('passes.assignedDone', { count, prescriber: name }) : tp('passes.withdrawnDone', { count }));
   };
 
   const error = () => submission.fieldError('prescriberOrganisationId');
   return (
     <form class="pass-assign" onSubmit={onSubmit} novalidate aria-labelledby="pass-assign-title" data-testid="pass-assign-form">
-      <h4 id="pass-assign-title">{t('passes.assignTitle')}</h4>
+      <h4 id="pass-assign-title">{tp('passes.assignTitle')}</h4>
       <FormAlert message={submission.error() ?? submission.fieldError('bookletIds')} />
       <Show
         when={(valueOf(prescribers)?.length ?? 0) > 0}
         fallback={
           <Show when={valueOf(prescribers)}>
             <p data-testid="pass-no-prescriber">
-              {t('passes.noPrescriber')} <A href={`/espace/${props.funderId}/prescripteurs`}>{t('passes.invitePrescriber')}</A>
+              {tp('passes.noPrescriber')} <A href={`/espace/${props.funderId}/prescripteurs`}>{tp('passes.invitePrescriber')}</A>
             </p>
           </Show>
         }
       >
         <div class="field">
-          <label for="pass-assign-prescriber">{t('passes.assignPrescriber')}</label>
+          <label for="pass-assign-prescriber">{tp('passes.assignPrescriber')}</label>
           <select
             id="pass-assign-prescriber"
             value={target()}
@@ -351,9 +352,9 @@ function AssignForm(props: { funderId: number; selectedIds: number[]; onAssigned
             aria-describedby={error() ? 'pass-assign-prescriber-error' : undefined}
             data-testid="pass-assign-prescriber"
           >
-            <option value="">{t('passes.assignChoose')}</option>
+            <option value="">{tp('passes.assignChoose')}</option>
             <For each={valueOf(prescribers)}>{(p) => <option value={String(p.organisationId)}>{p.name}</option>}</For>
-            <option value={NONE}>{t('passes.assignNone')}</option>
+            <option value={NONE}>{tp('passes.assignNone')}</option>
           </select>
           <Show when={error()}>
             <p id="pass-assign-prescriber-error" class="field-error">
@@ -362,10 +363,10 @@ function AssignForm(props: { funderId: number; selectedIds: number[]; onAssigned
           </Show>
         </div>
         <button type="submit" class="button" disabled={submission.pending()} data-testid="pass-assign-submit">
-          {submission.pending() ? t('form.sending') : t('passes.assignSubmit')}
+          {submission.pending() ? t('form.sending') : tp('passes.assignSubmit')}
         </button>
         <p class="hint">
-          <A href={`/espace/${props.funderId}/prescripteurs`}>{t('passes.managePrescribers')}</A>
+          <A href={`/espace/${props.funderId}/prescripteurs`}>{tp('passes.managePrescribers')}</A>
         </p>
       </Show>
     </form>
@@ -383,15 +384,15 @@ function ExportButton(props: { orderId: number; funderId: number; selectedIds: n
       downloadFile({ filename: file.fileName, content: file.csv });
       filename = file.fileName;
     });
-    if (ok) props.onExported(t('passes.exported', { filename }));
+    if (ok) props.onExported(tp('passes.exported', { filename }));
   };
   return (
     <div class="pass-export">
-      <h4>{t('passes.exportTitle')}</h4>
+      <h4>{tp('passes.exportTitle')}</h4>
       <FormAlert message={submission.error()} />
-      <p class="hint">{props.selectedIds.length ? t('passes.exportSelected', { count: props.selectedIds.length }) : t('passes.exportAll')}</p>
+      <p class="hint">{props.selectedIds.length ? tp('passes.exportSelected', { count: props.selectedIds.length }) : tp('passes.exportAll')}</p>
       <button type="button" class="button ghost" onClick={onClick} disabled={submission.pending()} data-testid="pass-export-csv">
-        {submission.pending() ? t('form.sending') : t('passes.exportSubmit')}
+        {submission.pending() ? t('form.sending') : tp('passes.exportSubmit')}
       </button>
     </div>
   );

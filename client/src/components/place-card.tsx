@@ -2,6 +2,7 @@ import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import type { PlaceSummary } from '../api/places';
 import { formatDate, formatNumber, t } from '../i18n';
+import { tp } from '../i18n/pass-messages';
 import { isMemberOf, ratio } from '../session';
 import { ModeBadge, QualificationBadge } from './badges';
 import { RatioBar } from './ratio-bar';
@@ -83,7 +84,7 @@ export function PlaceCard(props: { place: PlaceSummary }) {
       <Show when={p().status === 'qualified' && isMemberOf(p().organisationId)}>
         <p class="actions">
           <A class="button" href={`/lieux/${p().id}/pass`} data-testid="place-redeem-link">
-            {t('redeem.action')}
+            {tp('redeem.action')}
             <span class="visually-hidden"> — {p().name}</span>
           </A>
         </p>

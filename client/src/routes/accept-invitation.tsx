@@ -6,6 +6,7 @@ import { FormAlert } from '../components/form-alert';
 import { TextField } from '../components/text-field';
 import { createSubmission } from '../forms';
 import { t } from '../i18n';
+import { tp } from '../i18n/pass-messages';
 import { reconnectRealtime } from '../realtime';
 import { valueOf } from '../resource';
 import { refetchMe, selectOrganisation } from '../session';
@@ -42,7 +43,7 @@ export function AcceptInvitationPage() {
 
   return (
     <section class="card narrow" aria-labelledby="invitation-title" data-testid="accept-invitation">
-      <h1 id="invitation-title">{t('invitation.title')}</h1>
+      <h1 id="invitation-title">{tp('invitation.title')}</h1>
       <Show when={invitation.error}>
         <p class="alert error" role="alert" data-testid="invitation-invalid">
           {invitation.error instanceof Error ? invitation.error.message : String(invitation.error)}
@@ -51,8 +52,8 @@ export function AcceptInvitationPage() {
       <Show when={valueOf(invitation)} fallback={<Show when={!invitation.error}><p class="loading">{t('app.loading')}</p></Show>}>
         {(i) => (
           <>
-            <p data-testid="invitation-who">{t('invitation.who', { name: i().name, organisation: i().organisationName })}</p>
-            <p class="muted">{t('invitation.account', { email: i().email })}</p>
+            <p data-testid="invitation-who">{tp('invitation.who', { name: i().name, organisation: i().organisationName })}</p>
+            <p class="muted">{tp('invitation.account', { email: i().email })}</p>
             <form onSubmit={onSubmit} novalidate data-testid="invitation-form">
               <FormAlert message={submission.error()} />
               {/* The e-mail goes with the password so that a password manager saves them together. */}
@@ -61,8 +62,8 @@ export function AcceptInvitationPage() {
                 name="password"
                 id="invitation-password"
                 type="password"
-                label={t('invitation.password')}
-                hint={t('invitation.passwordHint')}
+                label={tp('invitation.password')}
+                hint={tp('invitation.passwordHint')}
                 autocomplete="new-password"
                 required
                 value={password()}
@@ -71,7 +72,7 @@ export function AcceptInvitationPage() {
                 testid="invitation-password"
               />
               <button type="submit" class="button" disabled={submission.pending()} data-testid="invitation-submit">
-                {submission.pending() ? t('form.sending') : t('invitation.submit')}
+                {submission.pending() ? t('form.sending') : tp('invitation.submit')}
               </button>
             </form>
           </>

@@ -5,6 +5,7 @@ import { fetchPlacesOfOrganisation } from '../api/places';
 import type { Organisation } from '../api/organisations';
 import { PlaceList } from '../components/place-list';
 import { formatDate, formatNumber, money, t } from '../i18n';
+import { tp } from '../i18n/pass-messages';
 import { valueOf } from '../resource';
 
 const SHOWN_ORDERS = 5;
@@ -22,7 +23,7 @@ export function ActorSpace(props: { organisation: Organisation }) {
           {t('actor.apply')}
         </A>
         <A class="button ghost" href="/pass" data-testid="actor-redeem-link">
-          {t('redeem.action')}
+          {tp('redeem.action')}
         </A>
         <A class="button ghost" href={`/espace/${props.organisation.id}/commandes`} data-testid="open-orders-link">
           {t('nav.openOrders')}

@@ -4,6 +4,7 @@ import { createResource, For, Show } from 'solid-js';
 import { fetchBooklet, type PrintableBooklet } from '../api/passes';
 import { ErrorBox } from '../components/error-box';
 import { formatDate, t } from '../i18n';
+import { tp } from '../i18n/pass-messages';
 import { valueOf } from '../resource';
 import { currentMembership } from '../session';
 
@@ -29,31 +30,31 @@ export function BookletPrintPage() {
         {(b) => (
           <>
             <header class="booklet-header">
-              <h1 id="booklet-title">{t('booklet.title', { number: b().number, title: b().order.title })}</h1>
+              <h1 id="booklet-title">{tp('booklet.title', { number: b().number, title: b().order.title })}</h1>
               <p class="muted">
-                {t('booklet.summary', { size: b().size, funders: b().order.funders.join(', ') })}
+                {tp('booklet.summary', { size: b().size, funders: b().order.funders.join(', ') })}
                 {' · '}
-                {t('booklet.validFromTo', { from: formatDate(b().order.deliveryStartsOn), to: formatDate(b().order.validUntil) })}
+                {tp('booklet.validFromTo', { from: formatDate(b().order.deliveryStartsOn), to: formatDate(b().order.validUntil) })}
               </p>
               <div class="actions no-print">
                 <button type="button" class="button" onClick={() => window.print()} data-testid="booklet-print-button">
-                  {t('booklet.print')}
+                  {tp('booklet.print')}
                 </button>
-                <A href={backHref(b())}>{t('booklet.back')}</A>
+                <A href={backHref(b())}>{tp('booklet.back')}</A>
               </div>
-              <p class="hint no-print">{t('booklet.printHint')}</p>
+              <p class="hint no-print">{tp('booklet.printHint')}</p>
               <Show when={b().expired}>
                 <p class="alert error" role="alert" data-testid="booklet-expired">
-                  {t('booklet.expired')}
+                  {tp('booklet.expired')}
                 </p>
               </Show>
             </header>
-            <ul class="pass-cards" aria-label={t('booklet.cards')}>
+            <ul class="pass-cards" aria-label={tp('booklet.cards')}>
               <For each={b().passes}>
                 {(pass) => (
                   <li class="pass-card" classList={{ redeemed: !!pass.redeemedAt }} data-testid="pass-card" data-rank={pass.rank}>
                     <div class="pass-card-head">
-                      <p class="pass-card-rank">{t('booklet.rank', { rank: pass.rank, size: b().size, number: b().number })}</p>
+                      <p class="pass-card-rank">{tp('booklet.rank', { rank: pass.rank, size: b().size, number: b().number })}</p>
                       <p class="pass-code" data-testid="pass-code">
                         {pass.code}
                       </p>
@@ -62,16 +63,16 @@ export function BookletPrintPage() {
                     <PassQr code={pass.code} />
                     <div class="pass-card-body">
                       <p class="pass-card-services">{b().order.services.join(' · ')}</p>
-                      <p>{t('booklet.validFromTo', { from: formatDate(b().order.deliveryStartsOn), to: formatDate(b().order.validUntil) })}</p>
-                      <p>{t('booklet.fundedBy', { funders: b().order.funders.join(', ') })}</p>
+                      <p>{tp('booklet.validFromTo', { from: formatDate(b().order.deliveryStartsOn), to: formatDate(b().order.validUntil) })}</p>
+                      <p>{tp('booklet.fundedBy', { funders: b().order.funders.join(', ') })}</p>
                       <Show when={pass.redeemedAt}>
                         {(at) => (
                           <p class="pass-card-used" data-testid="pass-redeemed">
-                            {t('booklet.redeemedOn', { date: formatDate(at()) })}
+                            {tp('booklet.redeemedOn', { date: formatDate(at()) })}
                           </p>
                         )}
                       </Show>
-                      <p class="pass-card-how">{t('booklet.cardHowTo')}</p>
+                      <p class="pass-card-how">{tp('booklet.cardHowTo')}</p>
                     </div>
                   </li>
                 )}
@@ -92,5 +93,5 @@ export function BookletPrintPage() {
 function PassQr(props: { code: string }) {
   const link = () => `${location.origin}/pass#${props.code}`;
   const [svg] = createResource(link, (text) => QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
-  return <div class="pass-qr" role="img" aria-label={t('booklet.qrLabel', { code: props.code })} data-testid="pass-qr" innerHTML={valueOf(svg) ?? ''} />;
+  return <div class="pass-qr" role="img" aria-label={tp('booklet.qrLabel', { code: props.code })} data-testid="pass-qr" innerHTML={valueOf(svg) ?? ''} />;
 }

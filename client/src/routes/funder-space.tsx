@@ -8,6 +8,7 @@ import type { Organisation } from '../api/organisations';
 import { OrderStatusBadge } from '../components/badges';
 import { ErrorBox } from '../components/error-box';
 import { formatNumber, money, t } from '../i18n';
+import { tp } from '../i18n/pass-messages';
 import { useRoom } from '../realtime';
 import { valueOf } from '../resource';
 
@@ -52,7 +53,7 @@ export function FunderSpace(props: { organisation: Organisation }) {
             {t('funder.statement')}
           </A>
           <A class="button ghost" href={`/espace/${props.organisation.id}/prescripteurs`} data-testid="prescribers-link">
-            {t('prescribers.link')}
+            {tp('prescribers.link')}
           </A>
         </div>
       </div>

@@ -13,6 +13,7 @@ import { DepartementSelect } from '../components/departement-select';
 import { TextField } from '../components/text-field';
 import { createSubmission, parseCount, parseEuros, splitCodes } from '../forms';
 import { money, t } from '../i18n';
+import { tp } from '../i18n/pass-messages';
 import { currentMembership, services } from '../session';
 import { valueOf } from '../resource';
 
@@ -206,7 +207,7 @@ export function NewOrderPage() {
           onInput={(v) => setForm('roundId', v)}
           error={submission.fieldError('roundId')}
         />
-        <h2>{t('passes.orderProofTitle')}</h2>
+        <h2>{tp('passes.orderProofTitle')}</h2>
         <div class="field checkbox-field">
           <div class="choice">
             <input
@@ -218,10 +219,10 @@ export function NewOrderPage() {
               aria-describedby="passRequired-hint"
               data-testid="order-pass-required"
             />
-            <label for="passRequired">{t('passes.orderRequired')}</label>
+            <label for="passRequired">{tp('passes.orderRequired')}</label>
           </div>
           <p id="passRequired-hint" class="hint">
-            {t('passes.orderRequiredHint')}
+            {tp('passes.orderRequiredHint')}
           </p>
           <Show when={submission.fieldError('passRequired')}>
             {(error) => <p class="field-error">{error()}</p>}

@@ -14,6 +14,7 @@ import { ProgressLine } from '../components/progress-line';
 import { RangeMeter } from '../components/range-meter';
 import { RatioBar } from '../components/ratio-bar';
 import { formatDate, formatNumber, money, t } from '../i18n';
+import { tp } from '../i18n/pass-messages';
 import { useRoom } from '../realtime';
 import { me, ratio } from '../session';
 import { valueOf } from '../resource';
@@ -97,7 +98,7 @@ function PlaceView(props: { placeId: number }) {
             <Show when={isMember() && p().status === 'qualified'}>
               <p class="actions">
                 <A class="button" href={`/lieux/${p().id}/pass`} data-testid="redeem-pass-link">
-                  {t('redeem.action')}
+                  {tp('redeem.action')}
                 </A>
               </p>
             </Show>
@@ -202,8 +203,8 @@ function PlaceView(props: { placeId: number }) {
                               when={!award.passRequired}
                               fallback={
                                 <p class="redeem-hint" data-testid="award-needs-pass">
-                                  {t('redeem.awardNeedsPass')}{' '}
-                                  <A href={`/lieux/${p().id}/pass`}>{t('redeem.action')}</A>
+                                  {tp('redeem.awardNeedsPass')}{' '}
+                                  <A href={`/lieux/${p().id}/pass`}>{tp('redeem.action')}</A>
                                 </p>
                               }
                             >

@@ -13,6 +13,7 @@ import { BookletStatusBadge } from '../components/pass-panel';
 import { TextField } from '../components/text-field';
 import { createSubmission } from '../forms';
 import { formatDate, formatNumber, t } from '../i18n';
+import { tp } from '../i18n/pass-messages';
 import { useRoom } from '../realtime';
 import { valueOf } from '../resource';
 
@@ -42,11 +43,11 @@ export function PrescriberSpace(props: { organisation: Organisation }) {
 
   return (
     <section aria-labelledby="prescriber-title" data-testid="prescriber-space">
-      <p class="eyebrow">{t('prescribers.kind')}</p>
+      <p class="eyebrow">{tp('prescribers.kind')}</p>
       <h1 id="prescriber-title">{props.organisation.name}</h1>
-      <Show when={props.organisation.departementCode}>{(code) => <p class="muted">{t('prescribers.territoryValue', { territory: departementLabel(code()) })}</p>}</Show>
-      <p>{t('prescribers.spaceIntro')}</p>
-      <p class="notice">{t('prescribers.privacy')}</p>
+      <Show when={props.organisation.departementCode}>{(code) => <p class="muted">{tp('prescribers.territoryValue', { territory: departementLabel(code()) })}</p>}</Show>
+      <p>{tp('prescribers.spaceIntro')}</p>
+      <p class="notice">{tp('prescribers.privacy')}</p>
       <p role="status" class="success" data-testid="handout-status">
         {announcement()}
       </p>
@@ -56,25 +57,25 @@ export function PrescriberSpace(props: { organisation: Organisation }) {
       <Show when={valueOf(booklets)} fallback={<Show when={!booklets.error}><p class="loading">{t('app.loading')}</p></Show>}>
         <dl class="pass-counts">
           <div>
-            <dt>{t('prescribers.held')}</dt>
+            <dt>{tp('prescribers.held')}</dt>
             <dd data-testid="prescriber-held" data-count={totals().held}>
               {formatNumber(totals().held)}
             </dd>
           </div>
           <div>
-            <dt>{t('prescribers.handedOut')}</dt>
+            <dt>{tp('prescribers.handedOut')}</dt>
             <dd data-testid="prescriber-handed-out" data-count={totals().handedOut}>
               {formatNumber(totals().handedOut)}
             </dd>
           </div>
           <div>
-            <dt>{t('prescribers.redeemed')}</dt>
+            <dt>{tp('prescribers.redeemed')}</dt>
             <dd data-testid="prescriber-redeemed" data-count={totals().redeemed}>
               {formatNumber(totals().redeemed)}
             </dd>
           </div>
         </dl>
-        <Show when={store.length > 0} fallback={<p data-testid="prescriber-booklets-empty">{t('prescribers.bookletsEmpty')}</p>}>
+        <Show when={store.length > 0} fallback={<p data-testid="prescriber-booklets-empty">{tp('prescribers.bookletsEmpty')}</p>}>
           <For each={orderIds()}>
             {(orderId) => (
               <Show when={bookletsOf(orderId)[0]}>
@@ -83,7 +84,7 @@ export function PrescriberSpace(props: { organisation: Organisation }) {
                     <h2 id={`prescriber-order-${orderId}`}>{first().orderTitle}</h2>
                     <dl class="facts">
                       <div>
-                        <dt>{t('booklet.services')}</dt>
+                        <dt>{tp('booklet.services')}</dt>
                         <dd>
                           <ul class="chips">
                             <For each={first().services}>{(s) => <li>{s}</li>}</For>
@@ -91,8 +92,8 @@ export function PrescriberSpace(props: { organisation: Organisation }) {
                         </dd>
                       </div>
                       <div>
-                        <dt>{t('booklet.validity')}</dt>
-                        <dd>{t('booklet.validFromTo', { from: formatDate(first().deliveryStartsOn), to: formatDate(first().validUntil) })}</dd>
+                        <dt>{tp('booklet.validity')}</dt>
+                        <dd>{tp('booklet.validFromTo', { from: formatDate(first().deliveryStartsOn), to: formatDate(first().validUntil) })}</dd>
                       </div>
                     </dl>
                     <ul class="plain booklet-list">
@@ -126,29 +127,29 @@ function BookletItem(props: { booklet: PrescriberBooklet; organisationId: number
   return (
     <li class="booklet-item" data-testid="prescriber-booklet" data-number={props.booklet.number} data-order={props.booklet.orderId} data-status={status()}>
       <div class="booklet-item-header">
-        <h3 id={headingId()}>{t('passes.bookletNumber', { number: props.booklet.number })}</h3>
+        <h3 id={headingId()}>{tp('passes.bookletNumber', { number: props.booklet.number })}</h3>
         <BookletStatusBadge status={status()} />
         <A
           class="booklet-item-print"
           href={`/carnets/${props.booklet.id}/imprimer`}
-          aria-label={t('passes.printBooklet', { number: props.booklet.number })}
+          aria-label={tp('passes.printBooklet', { number: props.booklet.number })}
           data-testid="booklet-print-link"
         >
-          {t('passes.printLink')}
+          {tp('passes.printLink')}
         </A>
       </div>
       <dl class="facts compact">
         <div>
-          <dt>{t('passes.used')}</dt>
-          <dd data-testid="booklet-used">{t('passes.usedValue', { redeemed: props.booklet.redeemed, size: props.booklet.size })}</dd>
+          <dt>{tp('passes.used')}</dt>
+          <dd data-testid="booklet-used">{tp('passes.usedValue', { redeemed: props.booklet.redeemed, size: props.booklet.size })}</dd>
         </div>
         <Show when={props.booklet.handedOutOn}>
           {(on) => (
             <div>
-              <dt>{t('passes.handedOutOn')}</dt>
+              <dt>{tp('passes.handedOutOn')}</dt>
               <dd>
                 {formatDate(on())}
-                <Show when={props.booklet.handedOutCategory}>{(category) => <> · {t(`passes.category.${category() as HandoutCategory}`)}</>}</Show>
+                <Show when={props.booklet.handedOutCategory}>{(category) => <> · {tp(`passes.category.${category() as HandoutCategory}`)}</>}</Show>
               </dd>
             </div>
           )}
@@ -180,20 +181,20 @@ function HandOutForm(props: { booklet: PrescriberBooklet; organisationId: number
     });
     if (!parsed.success) return submission.invalid(parsed.error, t('form.invalid'));
     const ok = await submission.run(() => handOutBooklet(parsed.data));
-    if (ok) props.onHandedOut(t('prescribers.handedOutDone', { number: props.booklet.number, date: formatDate(parsed.data.handedOutOn) }));
+    if (ok) props.onHandedOut(tp('prescribers.handedOutDone', { number: props.booklet.number, date: formatDate(parsed.data.handedOutOn) }));
   };
 
   return (
     <form class="subform handout-form" onSubmit={onSubmit} novalidate aria-labelledby={`${prefix()}-title ${props.headingId}`} data-testid="handout-form">
-      <h4 id={`${prefix()}-title`}>{t('prescribers.handOutTitle')}</h4>
-      <p class="hint">{t('prescribers.handOutPrivacy')}</p>
+      <h4 id={`${prefix()}-title`}>{tp('prescribers.handOutTitle')}</h4>
+      <p class="hint">{tp('prescribers.handOutPrivacy')}</p>
       <FormAlert message={submission.error()} />
       <div class="field-row">
         <TextField
           name="handedOutOn"
           id={`${prefix()}-date`}
           type="date"
-          label={t('prescribers.handOutDate')}
+          label={tp('prescribers.handOutDate')}
           max={today}
           required
           value={date()}
@@ -202,7 +203,7 @@ function HandOutForm(props: { booklet: PrescriberBooklet; organisationId: number
           testid="handout-date"
         />
         <div class="field">
-          <label for={`${prefix()}-category`}>{t('prescribers.handOutCategory')}</label>
+          <label for={`${prefix()}-category`}>{tp('prescribers.handOutCategory')}</label>
           <select
             id={`${prefix()}-category`}
             value={category()}
@@ -211,8 +212,8 @@ function HandOutForm(props: { booklet: PrescriberBooklet; organisationId: number
             aria-describedby={categoryError() ? `${prefix()}-category-error` : undefined}
             data-testid="handout-category"
           >
-            <option value="">{t('prescribers.handOutNoCategory')}</option>
-            <For each={HANDOUT_CATEGORIES}>{(c) => <option value={c}>{t(`passes.category.${c}`)}</option>}</For>
+            <option value="">{tp('prescribers.handOutNoCategory')}</option>
+            <For each={HANDOUT_CATEGORIES}>{(c) => <option value={c}>{tp(`passes.category.${c}`)}</option>}</For>
           </select>
           <Show when={categoryError()}>
             <p id={`${prefix()}-category-error`} class="field-error">
@@ -222,7 +223,7 @@ function HandOutForm(props: { booklet: PrescriberBooklet; organisationId: number
         </div>
       </div>
       <button type="submit" class="button" disabled={submission.pending()} data-testid="handout-submit">
-        {submission.pending() ? t('form.sending') : t('prescribers.handOutSubmit')}
+        {submission.pending() ? t('form.sending') : tp('prescribers.handOutSubmit')}
       </button>
     </form>
   );

@@ -11,6 +11,7 @@ import { FunderPageTitle } from '../components/funder-page-title';
 import { TextField } from '../components/text-field';
 import { createSubmission } from '../forms';
 import { formatNumber, t } from '../i18n';
+import { tp } from '../i18n/pass-messages';
 import { useRoom } from '../realtime';
 import { valueOf } from '../resource';
 
@@ -49,28 +50,28 @@ function PrescribersView(props: { organisationId: number }) {
 
   return (
     <section aria-labelledby="prescribers-title">
-      <FunderPageTitle id="prescribers-title" title={t('prescribers.title')} organisationId={organisationId()} />
-      <p>{t('prescribers.intro')}</p>
+      <FunderPageTitle id="prescribers-title" title={tp('prescribers.title')} organisationId={organisationId()} />
+      <p>{tp('prescribers.intro')}</p>
       <p>
-        <A href={`/espace/${organisationId()}`}>{t('prescribers.back')}</A>
+        <A href={`/espace/${organisationId()}`}>{tp('prescribers.back')}</A>
       </p>
       <Show when={prescribers.error}>
         <ErrorBox error={prescribers.error} />
       </Show>
-      <h2 id="prescribers-list-title">{t('prescribers.listTitle')}</h2>
+      <h2 id="prescribers-list-title">{tp('prescribers.listTitle')}</h2>
       <Show when={valueOf(prescribers)} fallback={<Show when={!prescribers.error}><p class="loading">{t('app.loading')}</p></Show>}>
-        <Show when={store.length > 0} fallback={<p data-testid="prescribers-empty">{t('prescribers.empty')}</p>}>
+        <Show when={store.length > 0} fallback={<p data-testid="prescribers-empty">{tp('prescribers.empty')}</p>}>
           <div class="table-scroll">
             <table aria-labelledby="prescribers-list-title" data-testid="prescribers-table">
               <thead>
                 <tr>
-                  <th scope="col">{t('prescribers.name')}</th>
-                  <th scope="col">{t('prescribers.territory')}</th>
-                  <th scope="col">{t('prescribers.contact')}</th>
-                  <th scope="col">{t('prescribers.account')}</th>
-                  <th scope="col" class="num">{t('prescribers.bookletsAssigned')}</th>
-                  <th scope="col" class="num">{t('prescribers.bookletsHandedOut')}</th>
-                  <th scope="col" class="num">{t('prescribers.passesRedeemed')}</th>
+                  <th scope="col">{tp('prescribers.name')}</th>
+                  <th scope="col">{tp('prescribers.territory')}</th>
+                  <th scope="col">{tp('prescribers.contact')}</th>
+                  <th scope="col">{tp('prescribers.account')}</th>
+                  <th scope="col" class="num">{tp('prescribers.bookletsAssigned')}</th>
+                  <th scope="col" class="num">{tp('prescribers.bookletsHandedOut')}</th>
+                  <th scope="col" class="num">{tp('prescribers.passesRedeemed')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -80,7 +81,7 @@ function PrescribersView(props: { organisationId: number }) {
                       <th scope="row">{p.name}</th>
                       <td>
                         {p.departementCode ? departementLabel(p.departementCode) : '—'}
-                        <Show when={p.communeCode}>{(code) => <span class="tag block">{t('prescribers.communeValue', { code: code() })}</span>}</Show>
+                        <Show when={p.communeCode}>{(code) => <span class="tag block">{tp('prescribers.communeValue', { code: code() })}</span>}</Show>
                       </td>
                       <td>
                         {p.contactName}
@@ -130,18 +131,18 @@ function AccountCell(props: { funderId: number; prescriber: Prescriber }) {
   return (
     <>
       <span class={`badge ${waiting() ? 'member-invited' : 'member-active'}`} data-testid="prescriber-account" data-pending={String(props.prescriber.invitationPending)} data-state={state()}>
-        {props.prescriber.invitationPending ? t('prescribers.invitationPending') : props.prescriber.invitationExpired ? t('prescribers.invitationExpired') : t('prescribers.invitationAccepted')}
+        {props.prescriber.invitationPending ? tp('prescribers.invitationPending') : props.prescriber.invitationExpired ? tp('prescribers.invitationExpired') : tp('prescribers.invitationAccepted')}
       </span>
       <Show when={waiting()}>
         <button type="button" class="button ghost small" disabled={submission.pending()} onClick={() => void renew()} data-testid="prescriber-renew">
-          {t('prescribers.renew', { name: props.prescriber.name })}
+          {tp('prescribers.renew', { name: props.prescriber.name })}
         </button>
       </Show>
       <FormAlert message={submission.error()} />
       <Show when={link()}>
         {(url) => (
           <label class="block">
-            <span class="tag block">{t('prescribers.renewedLink')}</span>
+            <span class="tag block">{tp('prescribers.renewedLink')}</span>
             <input type="text" readonly value={url()} onFocus={(e) => e.currentTarget.select()} data-testid="prescriber-renewed-link" />
           </label>
         )}
@@ -186,25 +187,25 @@ function InviteForm(props: { organisationId: number; onInvited: () => void }) {
   const copy = async (link: string) => {
     try {
       await navigator.clipboard.writeText(link);
-      setCopied(t('prescribers.linkCopied'));
+      setCopied(tp('prescribers.linkCopied'));
     } catch {
       // No clipboard (an insecure origin, a refused permission): the link is selected to copy by hand.
       linkInput?.select();
-      setCopied(t('prescribers.linkSelect'));
+      setCopied(tp('prescribers.linkSelect'));
     }
   };
 
   return (
     <>
       <form class="card form spaced" onSubmit={onSubmit} novalidate aria-labelledby="invite-title" data-testid="prescriber-invite-form">
-        <h2 id="invite-title">{t('prescribers.inviteTitle')}</h2>
-        <p class="muted">{t('prescribers.inviteIntro')}</p>
+        <h2 id="invite-title">{tp('prescribers.inviteTitle')}</h2>
+        <p class="muted">{tp('prescribers.inviteIntro')}</p>
         <FormAlert message={submission.error()} />
         <TextField
           name="name"
           id="prescriber-name"
-          label={t('prescribers.name')}
-          hint={t('prescribers.nameHint')}
+          label={tp('prescribers.name')}
+          hint={tp('prescribers.nameHint')}
           required
           value={form.name}
           onInput={(v) => setForm('name', v)}
@@ -215,7 +216,7 @@ function InviteForm(props: { organisationId: number; onInvited: () => void }) {
           <TextField
             name="contactName"
             id="prescriber-contact-name"
-            label={t('prescribers.contactName')}
+            label={tp('prescribers.contactName')}
             autocomplete="off"
             required
             value={form.contactName}
@@ -227,7 +228,7 @@ function InviteForm(props: { organisationId: number; onInvited: () => void }) {
             name="contactEmail"
             id="prescriber-contact-email"
             type="email"
-            label={t('prescribers.contactEmail')}
+            label={tp('prescribers.contactEmail')}
             autocomplete="off"
             required
             value={form.contactEmail}
@@ -239,8 +240,8 @@ function InviteForm(props: { organisationId: number; onInvited: () => void }) {
         <div class="field-row">
           <DepartementSelect
             id="prescriber-departement"
-            label={t('prescribers.departement')}
-            single={{ placeholder: t('prescribers.departementChoose') }}
+            label={tp('prescribers.departement')}
+            single={{ placeholder: tp('prescribers.departementChoose') }}
             selected={form.departementCode ? [form.departementCode] : []}
             onChange={(codes) => setForm('departementCode', codes[0] ?? '')}
             error={submission.fieldError('departementCode')}
@@ -249,8 +250,8 @@ function InviteForm(props: { organisationId: number; onInvited: () => void }) {
           <TextField
             name="communeCode"
             id="prescriber-commune"
-            label={t('prescribers.commune')}
-            hint={t('prescribers.communeHint')}
+            label={tp('prescribers.commune')}
+            hint={tp('prescribers.communeHint')}
             value={form.communeCode}
             onInput={(v) => setForm('communeCode', v)}
             error={submission.fieldError('communeCode')}
@@ -258,30 +259,30 @@ function InviteForm(props: { organisationId: number; onInvited: () => void }) {
           />
         </div>
         <button type="submit" class="button" disabled={submission.pending()} data-testid="prescriber-invite-submit">
-          {submission.pending() ? t('form.sending') : t('prescribers.inviteSubmit')}
+          {submission.pending() ? t('form.sending') : tp('prescribers.inviteSubmit')}
         </button>
       </form>
       <Show when={invited()}>
         {(done) => (
           <section class="card invitation-result" aria-labelledby="invitation-result-title" data-testid="prescriber-invited">
             <h2 id="invitation-result-title" tabindex="-1" ref={(el) => queueMicrotask(() => el.focus())}>
-              {t('prescribers.invitedTitle', { name: done().name })}
+              {tp('prescribers.invitedTitle', { name: done().name })}
             </h2>
             <Show
               when={done().link}
               fallback={
-                <p data-testid="invitation-existing-account">{t('prescribers.invitedExisting', { contact: done().contactName, email: done().contactEmail, name: done().name })}</p>
+                <p data-testid="invitation-existing-account">{tp('prescribers.invitedExisting', { contact: done().contactName, email: done().contactEmail, name: done().name })}</p>
               }
             >
               {(link) => (
                 <>
-                  <p>{t('prescribers.invitedSend', { contact: done().contactName, email: done().contactEmail })}</p>
+                  <p>{tp('prescribers.invitedSend', { contact: done().contactName, email: done().contactEmail })}</p>
                   <div class="field">
-                    <label for="invitation-link">{t('prescribers.invitationLink')}</label>
+                    <label for="invitation-link">{tp('prescribers.invitationLink')}</label>
                     <div class="copy-row">
                       <input id="invitation-link" type="text" readonly value={link()} ref={(el) => (linkInput = el)} onFocus={(e) => e.currentTarget.select()} data-testid="invitation-link" />
                       <button type="button" class="button ghost" onClick={() => void copy(link())} data-testid="invitation-copy">
-                        {t('prescribers.copyLink')}
+                        {tp('prescribers.copyLink')}
                       </button>
                     </div>
                   </div>

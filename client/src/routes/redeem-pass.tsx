@@ -12,6 +12,7 @@ import { FormAlert } from '../components/form-alert';
 import { RatioBar } from '../components/ratio-bar';
 import { createSubmission } from '../forms';
 import { formatDate, formatNumber, money, t } from '../i18n';
+import { tp } from '../i18n/pass-messages';
 import { valueOf } from '../resource';
 import { me, ratio } from '../session';
 
@@ -38,18 +39,18 @@ const codeOfScan = (text: string) => (text.includes('#') ? text.slice(text.lastI
  * French for the server): only once the code is complete, unless a symbol is already impossible.
  */
 function typoOf(typed: string, complete: boolean): string | undefined {
-  if (typed.trim() === '') return complete ? t('redeem.codeRequired') : undefined;
+  if (typed.trim() === '') return complete ? tp('redeem.codeRequired') : undefined;
   const code = normalizePassCode(typed);
-  if (code === undefined) return t('redeem.badSymbols');
+  if (code === undefined) return tp('redeem.badSymbols');
   if (code.length < PASS_CODE_LENGTH && !complete) return undefined;
-  if (code.length !== PASS_CODE_LENGTH) return t('redeem.badLength', { length: PASS_CODE_LENGTH });
-  return passCodeProblem(code) ? t('redeem.typo') : undefined;
+  if (code.length !== PASS_CODE_LENGTH) return tp('redeem.badLength', { length: PASS_CODE_LENGTH });
+  return passCodeProblem(code) ? tp('redeem.typo') : undefined;
 }
 
 /** « Réessayez dans 12 min » from the server's TOO_MANY_REQUESTS message, in the interface's words. */
 function tooManyMessage(error: unknown): string {
   const minutes = /(\d+)\s*min/.exec(error instanceof Error ? error.message : '')?.[1];
-  return minutes ? t('redeem.tooMany', { minutes }) : t('redeem.tooManyLater');
+  return minutes ? tp('redeem.tooMany', { minutes }) : tp('redeem.tooManyLater');
 }
 
 type Figures = PassRedemption['figures'][number];
@@ -143,7 +144,7 @@ function RedeemPass(props: { placeId: number }) {
     event.preventDefault();
     const check = checked();
     if (!check) return;
-    if (!service()) return submission.refuse({ service: [t('redeem.serviceRequired')] }, '');
+    if (!service()) return submission.refuse({ service: [tp('redeem.serviceRequired')] }, '');
     // One of the order's services as the check listed them; the server checks it against the order.
     const result = await send(() => redeemPass({ placeId: props.placeId, code: code(), service: service() as ServiceName }));
     if (!result) return;
@@ -194,14 +195,14 @@ function RedeemPass(props: { placeId: number }) {
 
   return (
     <article class="redeem" aria-labelledby="redeem-title" data-testid="redeem-pass">
-      <Show when={current()} fallback={<p class="eyebrow">{t('redeem.eyebrow')}</p>}>
+      <Show when={current()} fallback={<p class="eyebrow">{tp('redeem.eyebrow')}</p>}>
         {(p) => (
           <p class="eyebrow">
             <A href={`/lieux/${p().id}`}>{p().name}</A>
           </p>
         )}
       </Show>
-      <h1 id="redeem-title">{t('redeem.title')}</h1>
+      <h1 id="redeem-title">{tp('redeem.title')}</h1>
       <Show when={place.error}>
         <ErrorBox error={place.error} />
       </Show>
@@ -211,20 +212,20 @@ function RedeemPass(props: { placeId: number }) {
           {(done) => (
             <section class="card redeem-success" aria-labelledby="redeem-success-title" data-testid="redeem-success">
               <h2 id="redeem-success-title" tabindex="-1" ref={(el) => (successHeading = el)}>
-                {done().result.replayed ? t('redeem.replayedTitle') : t('redeem.doneTitle')}
+                {done().result.replayed ? tp('redeem.replayedTitle') : tp('redeem.doneTitle')}
               </h2>
               <p role="status" class="redeem-success-text" data-testid="redeem-status">
                 {done().result.replayed
-                  ? t('redeem.replayed', { title: done().check.orderTitle, date: formatDate(done().result.delivery.deliveredOn) })
-                  : t('redeem.done', { title: done().check.orderTitle })}
+                  ? tp('redeem.replayed', { title: done().check.orderTitle, date: formatDate(done().result.delivery.deliveredOn) })
+                  : tp('redeem.done', { title: done().check.orderTitle })}
               </p>
               <dl class="facts">
                 <div>
-                  <dt>{t('redeem.service')}</dt>
+                  <dt>{tp('redeem.service')}</dt>
                   <dd>{done().result.delivery.service}</dd>
                 </div>
                 <div>
-                  <dt>{t('redeem.deliveredOn')}</dt>
+                  <dt>{tp('redeem.deliveredOn')}</dt>
                   <dd>{formatDate(done().result.delivery.deliveredOn)}</dd>
                 </div>
                 <div>
@@ -236,11 +237,11 @@ function RedeemPass(props: { placeId: number }) {
               </dl>
               <div class="redeem-actions">
                 <button type="button" class="button redeem-main" onClick={next} data-testid="redeem-next">
-                  {t('redeem.next')}
+                  {tp('redeem.next')}
                 </button>
               </div>
               <Show when={current() && shownFigures()}>
-                <h3>{t('redeem.revenue', { year: shownFigures()!.year })}</h3>
+                <h3>{tp('redeem.revenue', { year: shownFigures()!.year })}</h3>
                 <p class="muted">{t('ratio.band', { floor: money(ratio().floorCents), ceiling: money(ratio().ceilingCents) })}</p>
                 <div data-testid="redeem-gauge">
                   <RatioBar
@@ -251,23 +252,23 @@ function RedeemPass(props: { placeId: number }) {
                     ratio={ratio()}
                   />
                 </div>
-                <p class="muted">{t('redeem.servicesDelivered', { count: formatNumber(shownFigures()!.servicesDelivered) })}</p>
+                <p class="muted">{tp('redeem.servicesDelivered', { count: formatNumber(shownFigures()!.servicesDelivered) })}</p>
               </Show>
             </section>
           )}
         </Match>
 
         <Match when={true}>
-          <p class="redeem-intro">{t('redeem.intro')}</p>
+          <p class="redeem-intro">{tp('redeem.intro')}</p>
           <form class="card redeem-code" onSubmit={(e) => void onCheck(e)} novalidate aria-labelledby="redeem-code-title">
             <h2 id="redeem-code-title" class="visually-hidden">
-              {t('redeem.codeTitle')}
+              {tp('redeem.codeTitle')}
             </h2>
             <FormAlert message={checked() ? undefined : submission.error()} testid="redeem-alert" />
             <div class="field">
-              <label for="redeem-code">{t('redeem.code')}</label>
+              <label for="redeem-code">{tp('redeem.code')}</label>
               <p id="redeem-code-hint" class="hint">
-                {t('redeem.codeHint')}
+                {tp('redeem.codeHint')}
               </p>
               <input
                 id="redeem-code"
@@ -298,7 +299,7 @@ function RedeemPass(props: { placeId: number }) {
             <Show when={!checked()}>
               <div class="redeem-actions">
                 <button type="submit" class="button redeem-main" disabled={submission.pending()} data-testid="pass-check">
-                  {submission.pending() ? t('redeem.checking') : t('redeem.check')}
+                  {submission.pending() ? tp('redeem.checking') : tp('redeem.check')}
                 </button>
                 <Scanner onCode={onScanned} />
               </div>
@@ -309,10 +310,10 @@ function RedeemPass(props: { placeId: number }) {
             {(c) => (
               <form class="card redeem-confirm" onSubmit={(e) => void onRedeem(e)} novalidate aria-labelledby="redeem-confirm-title" data-testid="pass-details">
                 <h2 id="redeem-confirm-title" tabindex="-1" ref={(el) => (confirmHeading = el)}>
-                  {t('redeem.checkedTitle', { title: c().orderTitle })}
+                  {tp('redeem.checkedTitle', { title: c().orderTitle })}
                 </h2>
                 <FormAlert message={submission.error()} testid="redeem-alert" />
-                <p data-testid="pass-valid-until">{t('redeem.validUntil', { date: formatDate(c().validUntil) })}</p>
+                <p data-testid="pass-valid-until">{tp('redeem.validUntil', { date: formatDate(c().validUntil) })}</p>
                 <Show
                   when={!c().problem}
                   fallback={
@@ -321,21 +322,21 @@ function RedeemPass(props: { placeId: number }) {
                         {c().problem}
                       </p>
                       <button type="button" class="button redeem-main" onClick={next} data-testid="redeem-next">
-                        {t('redeem.other')}
+                        {tp('redeem.other')}
                       </button>
                     </>
                   }
                 >
                   <Show when={c().alreadyRedeemed}>
                     <p class="alert" data-testid="pass-already">
-                      {t('redeem.alreadyRedeemed')}
+                      {tp('redeem.alreadyRedeemed')}
                     </p>
                   </Show>
                   <ChoiceGroup
                     name="redeem-service"
                     type="radio"
-                    legend={t('redeem.service')}
-                    hint={c().services.length > 1 ? t('redeem.serviceHint') : undefined}
+                    legend={tp('redeem.service')}
+                    hint={c().services.length > 1 ? tp('redeem.serviceHint') : undefined}
                     options={c().services.map((s) => ({ value: s, label: s }))}
                     selected={service() ? [service()] : []}
                     onChange={(selected) => {
@@ -346,10 +347,10 @@ function RedeemPass(props: { placeId: number }) {
                   />
                   <div class="redeem-actions">
                     <button type="submit" class="button redeem-main" disabled={submission.pending()} data-testid="pass-redeem">
-                      {submission.pending() ? t('form.sending') : t('redeem.submit')}
+                      {submission.pending() ? t('form.sending') : tp('redeem.submit')}
                     </button>
                     <button type="button" class="button ghost" onClick={next} data-testid="pass-cancel">
-                      {t('redeem.other')}
+                      {tp('redeem.other')}
                     </button>
                   </div>
                 </Show>
@@ -414,7 +415,7 @@ function Scanner(props: { onCode: (text: string) => void }) {
       void look();
     } catch {
       stop();
-      setFailed(t('redeem.scanFailed'));
+      setFailed(tp('redeem.scanFailed'));
     }
   };
 
@@ -424,15 +425,15 @@ function Scanner(props: { onCode: (text: string) => void }) {
         when={scanning()}
         fallback={
           <button type="button" class="button ghost" onClick={() => void start()} data-testid="pass-scan">
-            {t('redeem.scan')}
+            {tp('redeem.scan')}
           </button>
         }
       >
         <button type="button" class="button ghost" onClick={stop}>
-          {t('redeem.scanStop')}
+          {tp('redeem.scanStop')}
         </button>
       </Show>
-      <video class="redeem-video" hidden={!scanning()} ref={(el) => (video = el)} muted playsinline aria-label={t('redeem.scanVideo')} />
+      <video class="redeem-video" hidden={!scanning()} ref={(el) => (video = el)} muted playsinline aria-label={tp('redeem.scanVideo')} />
       <Show when={failed()}>
         <p class="field-error" role="alert">
           {failed()}
@@ -461,8 +462,8 @@ export function PassLinkPage() {
 
   return (
     <section aria-labelledby="pass-link-title" data-testid="pass-link">
-      <p class="eyebrow">{t('redeem.eyebrow')}</p>
-      <h1 id="pass-link-title">{t('redeem.linkTitle')}</h1>
+      <p class="eyebrow">{tp('redeem.eyebrow')}</p>
+      <h1 id="pass-link-title">{tp('redeem.linkTitle')}</h1>
       <Show when={places.error}>
         <ErrorBox error={places.error} />
       </Show>
@@ -471,17 +472,17 @@ export function PassLinkPage() {
           <Switch>
             <Match when={list().length === 0}>
               <p class="alert" data-testid="pass-link-none">
-                {t('redeem.noPlace')}
+                {tp('redeem.noPlace')}
               </p>
               <p>
-                <A href="/">{t('redeem.home')}</A>
+                <A href="/">{tp('redeem.home')}</A>
               </p>
             </Match>
             <Match when={list().length === 1}>
               <p class="loading">{t('app.loading')}</p>
             </Match>
             <Match when={list().length > 1}>
-              <p>{t('redeem.pickPlace')}</p>
+              <p>{tp('redeem.pickPlace')}</p>
               <ul class="plain redeem-places">
                 <For each={list()}>
                   {(place) => (
