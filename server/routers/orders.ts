@@ -25,13 +25,15 @@ import {
 } from '../services/orders';
 import { dashboardContext } from '../realtime/dashboards';
 import { authedProcedure, organisationProcedure, router } from '../trpc';
+import { passCountsOfOrder } from '../services/passes/booklets';
 
 export const ordersRouter = router({
   ofFunder: organisationProcedure({ operatorMayRead: true })
     .input(OrganisationIdInput)
     .query(({ ctx, input }) => {
       if (getOrganisation(ctx.db, input.organisationId).kind !== 'funder') throw forbidden('Cette organisation n’est pas un commanditaire');
-      return ordersOfFunder(ctx.db, input.organisationId);
+      // Orders that require pass carry their counts: the funder follows them all from its space.
+      return ordersOfFunder(ctx.db, input.organisationId).map((order) => ({ ...order, passes: order.passRequired ? passCountsOfOrder(ctx.db, order.id) : null }));
     }),
 
   /** Open orders one of the actor's qualified places could answer. */

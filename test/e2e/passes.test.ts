@@ -240,6 +240,14 @@ describe.skipIf(!chromiumPath)('pass codes: from the funder’s booklets to a re
     const funderUser = testApp.db.select({ id: users.id }).from(users).where(eq(users.email, demoEmail('commanditaire'))).get()!.id;
     // Booklet 2 of the demo: four pass used, the fifth is still good.
     const code = bookletWithCodes(testApp.db, sessionUserOf(testApp.db, funderUser), booklet(orderId, 2)!.id).passes[4]!.code;
+    // The funder's space lists the order among those with pass, and stays open meanwhile.
+    const space = await signedInPage(demoEmail('commanditaire'));
+    const passRow = space.locator(`[data-testid="funder-passes-row"][data-order="${orderId}"]`);
+    const redeemedCount = async () => Number(await passRow.getByTestId('funder-passes-redeemed').getAttribute('data-count'));
+    await passRow.waitFor(POLL);
+    const redeemedBefore = await redeemedCount();
+    expect(redeemedBefore).toBeGreaterThan(0);
+
     const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
     contexts.push(context);
     const phone = await context.newPage();
@@ -260,6 +268,8 @@ describe.skipIf(!chromiumPath)('pass codes: from the funder’s booklets to a re
     await phone.getByTestId('pass-redeem').tap();
     await phone.getByTestId('redeem-success').waitFor(POLL);
     expect(await phone.getByTestId('redeem-status').textContent()).toBe(`Pass encaissé : 1 service pour « ${title} ».`);
+    // The funder's space follows without reload.
+    await expect.poll(redeemedCount, POLL).toBe(redeemedBefore + 1);
   });
 
   it('a town hall invited by the funder gets a new link, chooses a password with it and lands in its prescriber space', async () => {

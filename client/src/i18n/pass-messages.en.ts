@@ -10,6 +10,8 @@ export const passEn: Record<PassMessageKey, string> = {
   'passes.orderRequiredHint': 'Each person shows a pass code handed out by a prescriber; the place types it to record the service. Untick for services simply declared by the places.',
   'passes.countBookletsIssued': 'Booklets issued',
   'passes.countIssued': 'Pass issued',
+  'passes.funderTitle': 'Pass per order',
+  'passes.funderIntro': 'Orders whose every service requires a pass: issued, handed to people, started, fully used, expired. Live.',
   'passes.countAssigned': 'Booklets given to a prescriber',
   'passes.countHandedOut': 'Booklets handed to a person',
   'passes.countStarted': 'Booklets started (at least one pass used)',

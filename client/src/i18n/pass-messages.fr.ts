@@ -12,6 +12,8 @@ export const passFr = {
   'passes.orderRequiredHint': 'Chaque personne présente un code de pass remis par un prescripteur ; le lieu le saisit pour enregistrer la prestation. Décochez pour des prestations simplement déclarées par les lieux.',
   'passes.countBookletsIssued': 'Carnets émis',
   'passes.countIssued': 'Pass émis',
+  'passes.funderTitle': 'Pass par commande',
+  'passes.funderIntro': 'Les commandes dont chaque prestation exige un pass : émis, remis aux personnes, entamés, entièrement utilisés, expirés. En direct.',
   'passes.countAssigned': 'Carnets confiés à un prescripteur',
   'passes.countHandedOut': 'Carnets remis à une personne',
   'passes.countStarted': 'Carnets entamés (au moins un pass utilisé)',

@@ -2,6 +2,7 @@ import { A } from '@solidjs/router';
 import { createEffect, createResource, For, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { OrderStatus } from '../../../shared/domain/enums';
+import type { PassCounts } from '../../../shared/domain/passes';
 import { departementLabel } from '../../../shared/domain/territory';
 import { fetchOrdersOfFunder, type FunderOrder } from '../api/orders';
 import type { Organisation } from '../api/organisations';
@@ -117,6 +118,57 @@ export function FunderSpace(props: { organisation: Organisation }) {
           </div>
         </Show>
       </Show>
+      <FunderPasses organisationId={props.organisation.id} orders={store} onGap={() => void refetch()} onCounts={(counts) => {
+        const index = store.findIndex((o) => o.id === counts.orderId);
+        if (index >= 0) setStore(index, 'passes', counts);
+      }} />
     </section>
+  );
+}
+
+/**
+ * Per order that requires pass: issued, handed out, started, fully used, expired — live on the
+ * funder's room (every issue, assignment, hand-out and redemption sends the order's counts).
+ */
+function FunderPasses(props: { organisationId: number; orders: FunderOrder[]; onCounts: (counts: PassCounts) => void; onGap: () => void }) {
+  useRoom(`org:${props.organisationId}`, 'passes.updated', (message) => props.onCounts(message.payload), props.onGap);
+  const withPasses = () => props.orders.filter((o): o is FunderOrder & { passes: PassCounts } => o.passes !== null);
+  return (
+    <Show when={withPasses().length > 0}>
+      <h2 id="funder-passes-title">{tp('passes.funderTitle')}</h2>
+      <p class="muted">{tp('passes.funderIntro')}</p>
+      <div class="table-scroll">
+        <table aria-labelledby="funder-passes-title" data-testid="funder-passes">
+          <thead>
+            <tr>
+              <th scope="col">{t('funder.orderTitle')}</th>
+              <th scope="col" class="num">{tp('passes.countIssued')}</th>
+              <th scope="col" class="num">{tp('passes.countHandedOut')}</th>
+              <th scope="col" class="num">{tp('passes.countStarted')}</th>
+              <th scope="col" class="num">{tp('passes.countFullyUsed')}</th>
+              <th scope="col" class="num">{tp('passes.countRedeemed')}</th>
+              <th scope="col" class="num">{tp('passes.countExpired')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={withPasses()}>
+              {(order) => (
+                <tr data-testid="funder-passes-row" data-order={order.id}>
+                  <th scope="row">
+                    <A href={`/commandes/${order.id}`}>{order.title}</A>
+                  </th>
+                  <td class="num" data-testid="funder-passes-issued" data-count={order.passes.passesIssued}>{formatNumber(order.passes.passesIssued)}</td>
+                  <td class="num" data-testid="funder-passes-handed-out" data-count={order.passes.bookletsHandedOut}>{formatNumber(order.passes.bookletsHandedOut)}</td>
+                  <td class="num" data-testid="funder-passes-started" data-count={order.passes.bookletsStarted}>{formatNumber(order.passes.bookletsStarted)}</td>
+                  <td class="num" data-testid="funder-passes-fully-used" data-count={order.passes.bookletsFullyUsed}>{formatNumber(order.passes.bookletsFullyUsed)}</td>
+                  <td class="num" data-testid="funder-passes-redeemed" data-count={order.passes.passesRedeemed}>{formatNumber(order.passes.passesRedeemed)}</td>
+                  <td class="num" data-testid="funder-passes-expired" data-count={order.passes.passesExpired}>{formatNumber(order.passes.passesExpired)}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+    </Show>
   );
 }
