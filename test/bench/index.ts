@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { openMigratedDatabase } from '../../db/client';
 import { benchAllocation } from './allocation.bench';
 import { benchBatch } from './batch.bench';
 import { benchClient } from './client.bench';
 import { benchFanout } from './fanout.bench';
+import { benchPasses } from './passes.bench';
 import { benchHttp } from './http.bench';
 import { benchReads } from './reads.bench';
 import { formatTable, saveResults } from './report';
@@ -34,13 +36,17 @@ function seed(out: string, extra: string[]) {
   execFileSync(process.execPath, ['--import', 'tsx', 'db/seed/national/index.ts', `--out=${out}`, ...extra], { cwd: root, stdio: 'inherit' });
 }
 
-/** A private copy of a dataset, checkpointed first so the copy is the whole database. */
+/**
+ * A private copy of a dataset, checkpointed first so the copy is the whole database, then brought
+ * to the current schema (a dataset seeded by an earlier checkout lacks the later migrations).
+ */
 function copyOf(path: string, folder: string): string {
   const db = new Database(path);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   const copy = join(folder, path.split('/').pop()!);
   copyFileSync(path, copy);
+  openMigratedDatabase(copy).$client.close();
   return copy;
 }
 
@@ -67,6 +73,7 @@ try {
     ['d', () => benchFanout(ctx)],
     ['f', () => benchClient(ctx)],
     ['settlement', () => benchSettlement()],
+    ['passes', () => benchPasses()],
   ];
   for (const [id, run] of scenarios) {
     if (!wanted(id)) continue;

@@ -1,5 +1,5 @@
 import { A, useParams } from '@solidjs/router';
-import QRCode from 'qrcode';
+import { renderSVG } from 'uqr';
 import { createResource, For, Show } from 'solid-js';
 import { fetchBooklet, type PrintableBooklet } from '../api/passes';
 import { ErrorBox } from '../components/error-box';
@@ -91,7 +91,6 @@ export function BookletPrintPage() {
  * own text, inserted in an element of its own.
  */
 function PassQr(props: { code: string }) {
-  const link = () => `${location.origin}/pass#${props.code}`;
-  const [svg] = createResource(link, (text) => QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
-  return <div class="pass-qr" role="img" aria-label={tp('booklet.qrLabel', { code: props.code })} data-testid="pass-qr" innerHTML={valueOf(svg) ?? ''} />;
+  const svg = () => renderSVG(`${location.origin}/pass#${props.code}`, { ecc: 'M', border: 1 });
+  return <div class="pass-qr" role="img" aria-label={tp('booklet.qrLabel', { code: props.code })} data-testid="pass-qr" innerHTML={svg()} />;
 }
