@@ -11,7 +11,7 @@ import {
 import { dashboardContext } from '../realtime/dashboards';
 import { publishPasses } from '../realtime/publish';
 import { assertBookletsExport, passesCsv } from '../services/passes/export';
-import { assertCanFollowPasses, bookletsOfOrder, bookletWithCodes, issueBooklets, passCountsOfOrder } from '../services/passes/booklets';
+import { assertCanFollowPasses, bookletsOfOrder, issueBooklets, passCountsOfOrder, printBooklet } from '../services/passes/booklets';
 import { assignBooklets, handOutBooklet } from '../services/passes/prescribers';
 import { checkPass, redeemPass } from '../services/passes/redeem';
 import { authedProcedure, costly, router } from '../trpc';
@@ -35,8 +35,11 @@ export const passesRouter = router({
     return { passRequired: !!order.passRequired, counts: passCountsOfOrder(ctx.db, input.orderId), booklets: bookletsOfOrder(ctx.db, input.orderId) };
   }),
 
-  /** One booklet with its codes, to print: its order's funders and the prescriber holding it. */
-  booklet: authedProcedure.input(BookletIdInput).query(({ ctx, input }) => bookletWithCodes(ctx.db, ctx.user, input.bookletId)),
+  /**
+   * One booklet with its codes, to print: its order's funders and the prescriber holding it. A
+   * mutation: every opening of codes (each worth a service) is written in the audit trail.
+   */
+  printBooklet: authedProcedure.input(BookletIdInput).mutation(({ ctx, input }) => printBooklet(ctx.db, ctx.user, input.bookletId)),
 
   /**
    * The codes of an order's booklets as a French CSV (for a print shop or a mail merge). A

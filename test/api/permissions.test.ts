@@ -156,7 +156,7 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   'auth.acceptInvitation': { token: 'jeton-d-invitation-inconnu-0123456789', password: 'un mot de passe assez long' },
   'passes.issue': { orderId: 1, organisationId: 1, booklets: 1 },
   'passes.ofOrder': { orderId: 1 },
-  'passes.booklet': { bookletId: 1 },
+  'passes.printBooklet': { bookletId: 1 },
   'passes.exportCsv': { orderId: 1, organisationId: 1 },
   'passes.assign': { organisationId: 1, bookletIds: [1], prescriberOrganisationId: 2 },
   'passes.handOut': { organisationId: 1, bookletId: 1, handedOutOn: '2026-01-15' },

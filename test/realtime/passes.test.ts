@@ -97,7 +97,7 @@ afterAll(async () => {
 });
 
 const counts = async (): Promise<PassCounts> => (await f.as.funder.passes.ofOrder.query({ orderId: f.orderId })).counts;
-const codesOf = async (api: HttpApi, bookletId: number) => (await api.passes.booklet.query({ bookletId })).passes.map((p) => p.code);
+const codesOf = async (api: HttpApi, bookletId: number) => (await api.passes.printBooklet.mutate({ bookletId })).passes.map((p) => p.code);
 const redeem = (code: string) => f.as.actor.passes.redeem.mutate({ placeId: f.placeId, code, service: SERVICE });
 
 type Figures = EventPayloads['place.figures'];

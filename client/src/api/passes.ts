@@ -4,7 +4,8 @@ import { trpc } from './client';
 /** Proof of delivery with pass (issue 11): booklets for funders and prescribers, prescribers for funders. */
 
 export const fetchOrderPasses = (orderId: number) => trpc.passes.ofOrder.query({ orderId });
-export const fetchBooklet = (bookletId: number) => trpc.passes.booklet.query({ bookletId });
+/** A mutation: each opening of a booklet's codes is audited. */
+export const fetchBooklet = (bookletId: number) => trpc.passes.printBooklet.mutate({ bookletId });
 export const issueBooklets = (input: IssueBookletsInput) => trpc.passes.issue.mutate(input);
 export const assignBooklets = (input: AssignBookletsInput) => trpc.passes.assign.mutate(input);
 export const handOutBooklet = (input: HandOutBookletInput) => trpc.passes.handOut.mutate(input);

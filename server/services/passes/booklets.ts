@@ -197,6 +197,26 @@ export function passCountsOfOrder(db: Db, orderId: number, today = todayIso()): 
 }
 
 /**
+ * A booklet's codes opened to print: the booklet with its codes, and an audit line seen by the
+ * order's funders and the prescriber holding it (who opened which booklet, when).
+ */
+export function printBooklet(db: Db, user: SessionUser, bookletId: number, today = todayIso()) {
+  return db.transaction(() => {
+    const booklet = bookletWithCodes(db, user, bookletId, today);
+    const holder = statements(db).booklet.get(bookletId)!.prescriberOrganisationId;
+    audit(db, {
+      userId: user.id,
+      action: 'booklet.printed',
+      subjectType: 'order',
+      subjectId: booklet.order.id,
+      detail: { bookletId, number: booklet.number },
+      parties: [...fundersOfOrder(db, booklet.order.id).map((f) => f.organisationId), ...(holder ? [holder] : [])],
+    });
+    return booklet;
+  });
+}
+
+/**
  * A booklet with its codes in clear, to print or export: for the members of the order's funders
  * and of the prescriber holding it. Nobody else — not the operator, not a place — reads codes.
  */

@@ -92,7 +92,7 @@ export async function issue(w: PassWorld, orderId: number, booklets: number, siz
 
 /** The codes of a booklet, as printed (`7K3M-Q9TD-2HXA`), read by one of the order's funders. */
 export async function codesOf(w: PassWorld, bookletId: number, api: Api = w.funder.api) {
-  return (await api.passes.booklet.query({ bookletId })).passes.map((p) => p.code);
+  return (await api.passes.printBooklet.mutate({ bookletId })).passes.map((p) => p.code);
 }
 
 /** Issues one booklet of `size` on the order and returns its codes. */

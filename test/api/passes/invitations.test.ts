@@ -48,7 +48,7 @@ describe('a contact without an account', () => {
     expect(browser.jar.get(SESSION_COOKIE)).toBeTruthy();
     expect((await browser.api.auth.me.query())?.id).toBe(me.id);
     expect((await browser.api.prescribers.booklets.query({ organisationId })).map((b) => b.id)).toEqual([bookletId]);
-    expect((await browser.api.passes.booklet.query({ bookletId: bookletId! })).passes).toHaveLength(10);
+    expect((await browser.api.passes.printBooklet.mutate({ bookletId: bookletId! })).passes).toHaveLength(10);
     expect(await w.funder.api.prescribers.ofFunder.query({ organisationId: w.funder.organisationId })).toEqual([expect.objectContaining({ organisationId, invitationPending: false })]);
     // The password chosen is the account's from now on.
     expect((await (await signedIn(w.testApp, 'claire.legoff@ccas-quimper.test', PASSWORD)).api.auth.me.query())?.id).toBe(me.id);

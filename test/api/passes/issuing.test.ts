@@ -103,7 +103,7 @@ describe('issuing booklets', () => {
     expect(await counts(orderId)).toMatchObject({ issuableQuantity: 25 });
     // The co-funder issues too, and the numbering follows the funder's booklets.
     const [booklet] = await issue(w, orderId, 5, 5, w.otherFunder);
-    expect((await w.otherFunder.api.passes.booklet.query({ bookletId: booklet! })).number).toBe(6);
+    expect((await w.otherFunder.api.passes.printBooklet.mutate({ bookletId: booklet! })).number).toBe(6);
     expect(await counts(orderId)).toMatchObject({ passesIssued: 75, issuableQuantity: 0 });
   });
 
@@ -200,16 +200,41 @@ describe('reading a booklet’s codes', () => {
     const [bookletId] = await issue(w, orderId, 1);
     const otherPrescriber = await prescriber(w, w.otherFunder, 'Mission locale');
 
-    const booklet = await w.funder.api.passes.booklet.query({ bookletId: bookletId! });
+    const booklet = await w.funder.api.passes.printBooklet.mutate({ bookletId: bookletId! });
     expect(booklet).toMatchObject({ id: bookletId, number: 1, size: 10, handedOutOn: null, expired: false, order: { id: orderId, funders: ['Département du Finistère', 'CAF du Finistère'] } });
     expect(booklet.passes.map((p) => p.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(await codesOf(w, bookletId!, w.otherFunder.api)).toEqual(booklet.passes.map((p) => p.code));
 
     for (const api of [w.operator.api, w.actor.api, w.rival.api, otherPrescriber.api]) {
-      expect(await refusal(api.passes.booklet.query({ bookletId: bookletId! }))).toMatchObject(FORBIDDEN);
+      expect(await refusal(api.passes.printBooklet.mutate({ bookletId: bookletId! }))).toMatchObject(FORBIDDEN);
     }
     // A booklet that does not exist answers like someone else's.
-    expect(await refusal(w.funder.api.passes.booklet.query({ bookletId: 999_999 }))).toMatchObject(FORBIDDEN);
+    expect(await refusal(w.funder.api.passes.printBooklet.mutate({ bookletId: 999_999 }))).toMatchObject(FORBIDDEN);
+  });
+
+  it('is written in the audit trail each time, who and which booklet, for the funders and the prescriber holding it; a refusal writes nothing', async () => {
+    const orderId = await passOrder(w);
+    const [bookletId] = await issue(w, orderId, 1);
+    const ccas = await prescriber(w);
+    await w.funder.api.passes.assign.mutate({ organisationId: w.funder.organisationId, bookletIds: [bookletId!], prescriberOrganisationId: ccas.organisationId });
+    const printed = async (organisationId: number, api = w.funder.api) =>
+      (await api.audit.list.query({ organisationId })).filter((e) => e.action === 'booklet.printed');
+
+    await w.funder.api.passes.printBooklet.mutate({ bookletId: bookletId! });
+    await ccas.api.passes.printBooklet.mutate({ bookletId: bookletId! });
+    const before = rowCount(w.db, 'audit_events');
+    await refusal(w.rival.api.passes.printBooklet.mutate({ bookletId: bookletId! }));
+
+    expect(rowCount(w.db, 'audit_events')).toBe(before);
+    // Newest first, to the funder and to the prescriber alike.
+    const seen = await printed(w.funder.organisationId);
+    expect(seen.map((e) => [e.subjectId, e.detail])).toEqual([
+      [orderId, { bookletId, number: 1 }],
+      [orderId, { bookletId, number: 1 }],
+    ]);
+    expect((await printed(ccas.organisationId, ccas.api)).map((e) => e.id)).toEqual(seen.map((e) => e.id));
+    const who = w.db.$client.prepare("select user_id as userId from audit_events where action = 'booklet.printed' order by id").all();
+    expect(who).toEqual([{ userId: w.funder.userId }, { userId: ccas.userId }]);
   });
 });
 
@@ -222,7 +247,7 @@ describe('the CSV export', () => {
     const booklets = await issue(w, orderId, 2, 3);
     const codes = [...(await codesOf(w, booklets[0]!)), ...(await codesOf(w, booklets[1]!))];
     await w.actor.api.passes.redeem.mutate(redeemInput(w.places.actor, codes[4]!));
-    const booklet = await w.funder.api.passes.booklet.query({ bookletId: booklets[0]! });
+    const booklet = await w.funder.api.passes.printBooklet.mutate({ bookletId: booklets[0]! });
 
     const exported = await w.funder.api.passes.exportCsv.mutate({ orderId, organisationId: w.funder.organisationId });
 

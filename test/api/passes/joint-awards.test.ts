@@ -33,7 +33,7 @@ async function jointlyAwarded() {
     ],
   });
   const { bookletIds } = await w.funder.api.passes.issue.mutate({ orderId, organisationId: w.funder.organisationId, booklets: 1 });
-  const codes = (await w.funder.api.passes.booklet.query({ bookletId: bookletIds[0]! })).passes.map((p) => p.code);
+  const codes = (await w.funder.api.passes.printBooklet.mutate({ bookletId: bookletIds[0]! })).passes.map((p) => p.code);
   return { partnershipOrg: organisationId, orderId, codes };
 }
 

@@ -69,8 +69,8 @@ describe('what a prescriber sees', () => {
     expect((await ccas.api.prescribers.booklets.query({ organisationId: ccas.organisationId })).map((b) => b.id)).toEqual([mine]);
     expect((await mission.api.prescribers.booklets.query({ organisationId: mission.organisationId })).map((b) => b.id)).toEqual([theirs]);
     expect(await refusal(ccas.api.prescribers.booklets.query({ organisationId: mission.organisationId }))).toMatchObject(FORBIDDEN);
-    expect(await refusal(ccas.api.passes.booklet.query({ bookletId: theirs! }))).toMatchObject(FORBIDDEN);
-    expect(await refusal(ccas.api.passes.booklet.query({ bookletId: unassigned! }))).toMatchObject(FORBIDDEN);
+    expect(await refusal(ccas.api.passes.printBooklet.mutate({ bookletId: theirs! }))).toMatchObject(FORBIDDEN);
+    expect(await refusal(ccas.api.passes.printBooklet.mutate({ bookletId: unassigned! }))).toMatchObject(FORBIDDEN);
     // Nor the order's follow-up, which is its funders'.
     expect(await refusal(ccas.api.passes.ofOrder.query({ orderId }))).toMatchObject(FORBIDDEN);
   });
@@ -78,7 +78,7 @@ describe('what a prescriber sees', () => {
   it('the codes of a booklet once it is assigned to it, and no longer once the funder takes it back', async () => {
     const orderId = await passOrder(w, { title: 'Démarches en ligne à Quimper' });
     const [bookletId] = await issue(w, orderId, 1, 5);
-    expect(await refusal(ccas.api.passes.booklet.query({ bookletId: bookletId! }))).toMatchObject(FORBIDDEN);
+    expect(await refusal(ccas.api.passes.printBooklet.mutate({ bookletId: bookletId! }))).toMatchObject(FORBIDDEN);
 
     await assign([bookletId!], ccas.organisationId);
 
@@ -88,7 +88,7 @@ describe('what a prescriber sees', () => {
 
     await assign([bookletId!], null);
 
-    expect(await refusal(ccas.api.passes.booklet.query({ bookletId: bookletId! }))).toMatchObject(FORBIDDEN);
+    expect(await refusal(ccas.api.passes.printBooklet.mutate({ bookletId: bookletId! }))).toMatchObject(FORBIDDEN);
     expect(await ccas.api.prescribers.booklets.query({ organisationId: ccas.organisationId })).toEqual([]);
     expect(bookletRow(bookletId!)).toMatchObject({ prescriberOrganisationId: null, assignedAt: null });
   });
@@ -138,7 +138,7 @@ describe('assigning booklets', () => {
     const mission = await prescriber(w, w.funder, 'Mission locale de Quimper');
     await assign([bookletId!], ccas.organisationId);
     await assign([bookletId!], mission.organisationId);
-    expect(await refusal(ccas.api.passes.booklet.query({ bookletId: bookletId! }))).toMatchObject(FORBIDDEN);
+    expect(await refusal(ccas.api.passes.printBooklet.mutate({ bookletId: bookletId! }))).toMatchObject(FORBIDDEN);
 
     await handOut(mission, bookletId!);
     const before = passSnapshot(w.db);

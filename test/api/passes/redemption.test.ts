@@ -58,7 +58,7 @@ describe('redeeming a pass at an awarded place', () => {
     expect(balanceOf(w.db, { kind: 'order_ringfence', orderId })).toBe(99_000);
     const pass = w.db.select().from(passes).where(eq(passes.deliveryId, answer.delivery.id)).get()!;
     expect({ bookletId: pass.bookletId, redeemed: pass.redeemedAt !== null }).toEqual({ bookletId, redeemed: true });
-    const booklet = await w.funder.api.passes.booklet.query({ bookletId });
+    const booklet = await w.funder.api.passes.printBooklet.mutate({ bookletId });
     expect(booklet.passes.map((p) => p.redeemedAt !== null)).toEqual([true, false, false, false, false, false, false, false, false, false]);
   });
 

@@ -301,7 +301,7 @@ const MATRIX: Record<string, Case | Case[]> = {
   // Pass (issue 11): codes are the order's funders' and the holding prescriber's; places redeem them.
   'passes.issue': { target: 'the pass order, one booklet of one pass', input: (w) => ({ orderId: w.passes.order, organisationId: w.orgs.funder, booklets: 1, size: 1 }), allowed: ['funder'] },
   'passes.ofOrder': { target: 'the pass order', input: (w) => ({ orderId: w.passes.order }), allowed: ['funder', 'operator'] },
-  'passes.booklet': { target: 'the booklet the prescriber holds', input: (w) => ({ bookletId: w.passes.heldBooklet }), allowed: ['funder', 'prescriber'] },
+  'passes.printBooklet': { target: 'the booklet the prescriber holds', input: (w) => ({ bookletId: w.passes.heldBooklet }), allowed: ['funder', 'prescriber'] },
   'passes.exportCsv': { target: 'the pass order', input: (w) => ({ orderId: w.passes.order, organisationId: w.orgs.funder }), allowed: ['funder'] },
   'passes.assign': {
     target: 'the held booklet, to the prescriber holding it',

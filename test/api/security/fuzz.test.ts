@@ -260,7 +260,7 @@ async function fuzzWorld() {
   const { bookletIds } = await funderApi.passes.issue.mutate({ orderId: passOrder, organisationId: funderOrg, booklets: 3, size: 5 });
   const [heldBooklet, toHandOut] = bookletIds as [number, number];
   await funderApi.passes.assign.mutate({ organisationId: funderOrg, bookletIds: [heldBooklet, toHandOut], prescriberOrganisationId: prescriber.organisationId });
-  const passCodes = (await funderApi.passes.booklet.query({ bookletId: heldBooklet })).passes.map((p) => p.code);
+  const passCodes = (await funderApi.passes.printBooklet.mutate({ bookletId: heldBooklet })).passes.map((p) => p.code);
   const invited = await funderApi.prescribers.invite.mutate({ organisationId: funderOrg, name: 'Mairie de Landivisiau', contactName: 'Contact invité', contactEmail: 'contact-invite@mairie-landivisiau.test', departementCode: '29' });
   const invitationToken = invited.invitationPath!.slice('/invitation/'.length);
   // A second contact who never uses its link: the fuzz renews it (renewing ends the link above).
@@ -460,7 +460,7 @@ const CASES: Record<string, (w: FuzzWorld) => { as: Api; input: Json }> = {
   'auth.acceptInvitation': (w) => ({ as: w.testApp.client().api, input: { token: w.ids.invitationToken, password: 'un mot de passe pour le lien' } }),
   'passes.issue': (w) => ({ as: w.funder.api, input: { orderId: w.ids.passOrder, organisationId: w.funder.organisationId, booklets: 1, size: 1 } }),
   'passes.ofOrder': (w) => ({ as: w.operator.api, input: { orderId: w.ids.passOrder } }),
-  'passes.booklet': (w) => ({ as: w.prescriberApi, input: { bookletId: w.ids.heldBooklet } }),
+  'passes.printBooklet': (w) => ({ as: w.prescriberApi, input: { bookletId: w.ids.heldBooklet } }),
   'passes.exportCsv': (w) => ({ as: w.funder.api, input: { orderId: w.ids.passOrder, organisationId: w.funder.organisationId, bookletIds: [w.ids.heldBooklet] } }),
   'passes.assign': (w) => ({ as: w.funder.api, input: { organisationId: w.funder.organisationId, bookletIds: [w.ids.heldBooklet], prescriberOrganisationId: w.ids.prescriberOrg } }),
   'passes.handOut': (w) => ({ as: w.prescriberApi, input: { organisationId: w.ids.prescriberOrg, bookletId: w.ids.toHandOut, handedOutOn: today(), category: 'age_60_plus' } }),
