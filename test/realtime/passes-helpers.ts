@@ -1,34 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { createTRPCClient, httpLink } from '@trpc/client';
 import { io as connect, type Socket } from 'socket.io-client';
 import { expect } from 'vitest';
 import type { Db } from '../../db/client';
 import { SESSION_COOKIE } from '../../server/auth/cookie';
 import type { EventBus } from '../../server/realtime/bus';
-import type { AppRouter } from '../../server/routers';
 import { createSession } from '../../server/services/auth';
 import type { ClientToServerEvents, EventType, JoinResult, RoomMessage, ServerToClientEvents } from '../../shared/events';
 
 /**
- * Small helpers of the pass realtime tests: browsers as a session cookie, a tRPC client over
- * real HTTP, and a real socket.io client that keeps everything it receives.
+ * Small helpers of the pass realtime tests: browsers as a session cookie and a real socket.io
+ * client that keeps everything it receives (the tRPC client over HTTP is the soak's, test/soak/load.ts).
  */
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-export type HttpApi = ReturnType<typeof createTRPCClient<AppRouter>>;
 
 /** Every wait of these tests is bounded by this (a loaded CI machine included). */
 export const WAIT_MS = 5_000;
 
 /** A browser's session cookie for the user (the slow scrypt sign-in is covered elsewhere). */
 export const sessionCookie = (db: Db, userId: number) => `${SESSION_COOKIE}=${createSession(db, userId, 1).token}`;
-
-/** A tRPC client calling the live server over HTTP, with a browser's Origin and cookie. */
-export function httpApi(url: string, cookie?: string): HttpApi {
-  return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${url}/trpc`, headers: { origin: url, ...(cookie ? { cookie } : {}) } })],
-  });
-}
 
 export interface LiveClient {
   socket: ClientSocket;

@@ -7,7 +7,8 @@ import { makeMember, makePlace, makeUser } from '../factories';
 import { makeAwards, makeBid, makeOrder } from '../factories/marketplace';
 import { createTestApp, type TestApp } from '../setup/app';
 import { startTestServer } from '../setup/server';
-import { fence, httpApi, openLive, sessionCookie, type ClientSocket, type HttpApi } from './passes-helpers';
+import { api as httpApi, type Api as HttpApi } from '../soak/load';
+import { fence, openLive, sessionCookie, type ClientSocket } from './passes-helpers';
 
 /**
  * Pass codes live (issue 11, acceptance: "a redemption moves the place's gauge and the funder's

@@ -205,18 +205,21 @@ function PassFollowUp(props: { orderId: number; funderId: number }) {
   );
 }
 
+/** The figures of an order's pass, in the order of a booklet's life: the panel shows them all, the funder's space `summary` ones. */
+export const PASS_COUNT_FIGURES: { key: string; label: PassMessageKey; field: Exclude<keyof PassCounts, 'orderId' | 'issuableQuantity'>; summary: boolean }[] = [
+  { key: 'booklets-issued', label: 'passes.countBookletsIssued', field: 'bookletsIssued', summary: false },
+  { key: 'issued', label: 'passes.countIssued', field: 'passesIssued', summary: true },
+  { key: 'assigned', label: 'passes.countAssigned', field: 'bookletsAssigned', summary: false },
+  { key: 'handed-out', label: 'passes.countHandedOut', field: 'bookletsHandedOut', summary: true },
+  { key: 'started', label: 'passes.countStarted', field: 'bookletsStarted', summary: true },
+  { key: 'fully-used', label: 'passes.countFullyUsed', field: 'bookletsFullyUsed', summary: true },
+  { key: 'redeemed', label: 'passes.countRedeemed', field: 'passesRedeemed', summary: true },
+  { key: 'expired', label: 'passes.countExpired', field: 'passesExpired', summary: true },
+];
+
 /** One figure per stage of a booklet's life, each readable by a test from its `data-count`. */
 function PassCountsList(props: { counts: PassCounts }) {
-  const items = (): { key: string; label: PassMessageKey; value: number }[] => [
-    { key: 'booklets-issued', label: 'passes.countBookletsIssued', value: props.counts.bookletsIssued },
-    { key: 'issued', label: 'passes.countIssued', value: props.counts.passesIssued },
-    { key: 'assigned', label: 'passes.countAssigned', value: props.counts.bookletsAssigned },
-    { key: 'handed-out', label: 'passes.countHandedOut', value: props.counts.bookletsHandedOut },
-    { key: 'started', label: 'passes.countStarted', value: props.counts.bookletsStarted },
-    { key: 'fully-used', label: 'passes.countFullyUsed', value: props.counts.bookletsFullyUsed },
-    { key: 'redeemed', label: 'passes.countRedeemed', value: props.counts.passesRedeemed },
-    { key: 'expired', label: 'passes.countExpired', value: props.counts.passesExpired },
-  ];
+  const items = () => PASS_COUNT_FIGURES.map((f) => ({ key: f.key, label: f.label, value: props.counts[f.field] }));
   return (
     <dl class="pass-counts" data-testid="pass-counts">
       <For each={items()}>

@@ -11,6 +11,7 @@ import { ErrorBox } from '../components/error-box';
 import { formatNumber, money, t } from '../i18n';
 import { tp } from '../i18n/pass-messages';
 import { useRoom } from '../realtime';
+import { PASS_COUNT_FIGURES } from '../components/pass-panel';
 import { valueOf } from '../resource';
 
 export function FunderSpace(props: { organisation: Organisation }) {
@@ -126,6 +127,8 @@ export function FunderSpace(props: { organisation: Organisation }) {
   );
 }
 
+const SUMMARY = PASS_COUNT_FIGURES.filter((figure) => figure.summary);
+
 /**
  * Per order that requires pass: issued, handed out, started, fully used, expired — live on the
  * funder's room (every issue, assignment, hand-out and redemption sends the order's counts).
@@ -142,12 +145,13 @@ function FunderPasses(props: { organisationId: number; orders: FunderOrder[]; on
           <thead>
             <tr>
               <th scope="col">{t('funder.orderTitle')}</th>
-              <th scope="col" class="num">{tp('passes.countIssued')}</th>
-              <th scope="col" class="num">{tp('passes.countHandedOut')}</th>
-              <th scope="col" class="num">{tp('passes.countStarted')}</th>
-              <th scope="col" class="num">{tp('passes.countFullyUsed')}</th>
-              <th scope="col" class="num">{tp('passes.countRedeemed')}</th>
-              <th scope="col" class="num">{tp('passes.countExpired')}</th>
+              <For each={SUMMARY}>
+                {(figure) => (
+                  <th scope="col" class="num">
+                    {tp(figure.label)}
+                  </th>
+                )}
+              </For>
             </tr>
           </thead>
           <tbody>
@@ -157,12 +161,13 @@ function FunderPasses(props: { organisationId: number; orders: FunderOrder[]; on
                   <th scope="row">
                     <A href={`/commandes/${order.id}`}>{order.title}</A>
                   </th>
-                  <td class="num" data-testid="funder-passes-issued" data-count={order.passes.passesIssued}>{formatNumber(order.passes.passesIssued)}</td>
-                  <td class="num" data-testid="funder-passes-handed-out" data-count={order.passes.bookletsHandedOut}>{formatNumber(order.passes.bookletsHandedOut)}</td>
-                  <td class="num" data-testid="funder-passes-started" data-count={order.passes.bookletsStarted}>{formatNumber(order.passes.bookletsStarted)}</td>
-                  <td class="num" data-testid="funder-passes-fully-used" data-count={order.passes.bookletsFullyUsed}>{formatNumber(order.passes.bookletsFullyUsed)}</td>
-                  <td class="num" data-testid="funder-passes-redeemed" data-count={order.passes.passesRedeemed}>{formatNumber(order.passes.passesRedeemed)}</td>
-                  <td class="num" data-testid="funder-passes-expired" data-count={order.passes.passesExpired}>{formatNumber(order.passes.passesExpired)}</td>
+                  <For each={SUMMARY}>
+                    {(figure) => (
+                      <td class="num" data-testid={`funder-passes-${figure.key}`} data-count={order.passes[figure.field]}>
+                        {formatNumber(order.passes[figure.field])}
+                      </td>
+                    )}
+                  </For>
                 </tr>
               )}
             </For>
